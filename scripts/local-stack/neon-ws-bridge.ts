@@ -1,0 +1,66 @@
+// A WebSocket-to-TCP bridge that does what Neon's `wsproxy` does, so the Neon serverless driver
+// (inside workerd or Node) can reach a local PostgreSQL or PGlite over plain TCP.
+import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
+import { WebSocketServer } from "ws";
+
+export interface NeonWsBridge {
+  /** host:port to put in `neonConfig.wsProxy` (the `/v2?address=` part is added by the client). */
+  readonly hostPort: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Only loopback targets are allowed: the bridge is a dev/test tool, never an open relay. */
+const allowedHosts = new Set(["127.0.0.1", "localhost", "::1"]);
+
+export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
+  const http: Server = createServer((_req, res) => {
+    res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required");
+  });
+  const wss = new WebSocketServer({ server: http });
+
+  wss.on("connection", (ws, req) => {
+    const url = new URL(req.url ?? "/", "http://bridge");
+    const address = url.searchParams.get("address") ?? "";
+    const separator = address.lastIndexOf(":");
+    const host = address.slice(0, separator);
+    const targetPort = Number(address.slice(separator + 1));
+    if (!allowedHosts.has(host) || !Number.isInteger(targetPort) || targetPort <= 0) {
+      ws.close(1008, `address not allowed: ${address}`);
+      return;
+    }
+    const tcp = connect({ host, port: targetPort });
+    tcp.setNoDelay(true);
+    const pending: Buffer[] = [];
+    let connected = false;
+    tcp.on("connect", () => {
+      connected = true;
+      for (const chunk of pending) tcp.write(chunk);
+      pending.length = 0;
+    });
+    ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
+      const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      if (connected) tcp.write(chunk);
+      else pending.push(chunk);
+    });
+    tcp.on("data", (chunk) => ws.send(chunk));
+    tcp.on("close", () => ws.close());
+    tcp.on("error", () => ws.close(1011, "upstream connection failed"));
+    ws.on("close", () => tcp.destroy());
+    ws.on("error", () => tcp.destroy());
+  });
+
+  await new Promise<void>((resolve) => http.listen(port, "127.0.0.1", resolve));
+  const address = http.address();
+  if (address === null || typeof address === "string") throw new Error("bridge failed to bind");
+  return {
+    hostPort: `127.0.0.1:${address.port}`,
+    port: address.port,
+    async stop() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// The app factory: middleware order, the one error envelope, OpenAPI document and docs page.
+
+import { swaggerUI } from "@hono/swagger-ui";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { type AppEnv, ConfigError } from "./env";
+import { ApiError, errorBody } from "./lib/errors";
+import { API_VERSION } from "./lib/version";
+import { config } from "./middleware/config";
+import { database } from "./middleware/database";
+import { requestId } from "./middleware/request-id";
+import { sentry } from "./middleware/sentry";
+import { authRoutes } from "./routes/auth";
+import { healthRoutes } from "./routes/health";
+import { validationHook } from "./routes/router";
+import { userRoutes } from "./routes/user";
+
+function logError(c: Context<AppEnv>, error: unknown): void {
+  console.error(
+    JSON.stringify({
+      msg: "unhandled error",
+      request_id: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    }),
+  );
+  c.get("sentry")?.captureException(error);
+}
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use("*", requestId);
+  app.use("*", async (c, next) => {
+    const origins = (c.env.CORS_ORIGINS ?? "*").split(",").map((origin) => origin.trim());
+    return cors({
+      origin: origins.includes("*") ? "*" : origins,
+      allowHeaders: ["authorization", "content-type", "x-api-key", "x-request-id", "anthropic-version"],
+      exposeHeaders: ["x-request-id", "retry-after"],
+      maxAge: 600,
+    })(c, next);
+  });
+  app.use("*", config);
+  app.use("*", sentry);
+  app.use("*", database);
+
+  app.route("/", healthRoutes);
+  app.route("/", authRoutes);
+  app.route("/", userRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "A gateway API key (gw_live_…), or ADMIN_API_KEY on admin routes",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKeyHeader", {
+    type: "apiKey",
+    in: "header",
+    name: "x-api-key",
+    description: "The same API key in Anthropic's header",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Edge LLM Gateway",
+      version: API_VERSION,
+      description: "One API key, every model: an OpenAI- and Anthropic-compatible LLM gateway.",
+    },
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Edge LLM Gateway API" }));
+
+  app.notFound((c) => c.json(errorBody(404, `No route for ${c.req.method} ${c.req.path}`, "route_not_found"), 404));
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(error.toBody(), error.status);
+    }
+    if (error instanceof HTTPException) {
+      // Hono's own rejections (e.g. malformed JSON from the validator) keep their status.
+      const malformedJson = /json/i.test(error.message);
+      return c.json(
+        errorBody(error.status, error.message || "Bad request", malformedJson ? "invalid_json" : "http_error"),
+        error.status,
+      );
+    }
+    logError(c, error);
+    if (error instanceof ConfigError) return c.json(errorBody(500, error.message, "invalid_configuration"), 500);
+    return c.json(errorBody(500, "Internal server error", "internal_error"), 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,121 @@
+// Bindings, per-request variables, and the config schema every variable is read through once.
+import { z } from "@hono/zod-openapi";
+import type { Toucan } from "toucan-js";
+import type { Database } from "./db/client";
+import type { AuthContext } from "./middleware/auth-context";
+
+/** Raw bindings as Workers hands them over: vars and secrets are strings. */
+export interface Env {
+  ENVIRONMENT?: string;
+  DATABASE_URL?: string;
+  NEON_WS_PROXY?: string;
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  ADMIN_API_KEY?: string;
+  SENTRY_DSN?: string;
+  CORS_ORIGINS?: string;
+  AUTH_CACHE_TTL_SECONDS?: string;
+  AUTH_NEGATIVE_CACHE_TTL_SECONDS?: string;
+  REGISTER_RATE_LIMIT_PER_HOUR?: string;
+  SIGNUP_CREDITS_USD?: string;
+  TRIAL_DAYS?: string;
+  MAX_API_KEYS_PER_USER?: string;
+  DISPOSABLE_EMAIL_DOMAINS?: string;
+  BLOCKED_EMAIL_DOMAINS?: string;
+  [key: string]: unknown;
+}
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim().toLowerCase())
+      .filter((item) => item.length > 0),
+  );
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const configSchema = z.object({
+  ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
+  DATABASE_URL: z.string().url().optional(),
+  NEON_WS_PROXY: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, "must be host:port of a local Neon WebSocket bridge")
+    .optional(),
+  UPSTASH_REDIS_REST_URL: z.string().url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  ADMIN_API_KEY: z.string().min(10, "must be at least 10 characters").optional(),
+  SENTRY_DSN: z.string().url().optional(),
+  CORS_ORIGINS: z.string().default("*"),
+  AUTH_CACHE_TTL_SECONDS: positiveInt(30),
+  AUTH_NEGATIVE_CACHE_TTL_SECONDS: positiveInt(5),
+  REGISTER_RATE_LIMIT_PER_HOUR: positiveInt(3),
+  SIGNUP_CREDITS_USD: z
+    .string()
+    .regex(/^\d+(\.\d{1,9})?$/, "must be a decimal USD amount")
+    .default("5"),
+  TRIAL_DAYS: positiveInt(3),
+  MAX_API_KEYS_PER_USER: positiveInt(25),
+  DISPOSABLE_EMAIL_DOMAINS: commaList,
+  BLOCKED_EMAIL_DOMAINS: commaList,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Provider settings follow a pattern (`<SLUG>_API_KEY`, `<SLUG>_BASE_URL`, `<SLUG>_MAX_CONCURRENCY`). */
+const providerVariable = /^[A-Z][A-Z0-9_]*_(API_KEY|BASE_URL|MAX_CONCURRENCY)$/;
+
+/** Whether an environment variable is gateway configuration (the dev launcher passes these through). */
+export function isConfigVariable(name: string): boolean {
+  return name in configSchema.shape || providerVariable.test(name);
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid gateway configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const parsedConfigs = new WeakMap<object, Config>();
+
+/** Parses the bindings once per env object; errors name each offending variable. */
+export function readConfig(env: Env): Config {
+  const cached = parsedConfigs.get(env);
+  if (cached) return cached;
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    // An empty string means "not set", as it does in .env files.
+    raw[key] = value === "" ? undefined : value;
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  parsedConfigs.set(env, result.data);
+  return result.data;
+}
+
+/** Throws a ConfigError naming the variable when a required one is missing. */
+export function requireSetting<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined || value === null) throw new ConfigError([`${String(key)}: required but not set`]);
+  return value as NonNullable<Config[K]>;
+}
+
+export interface Variables {
+  requestId: string;
+  config: Config;
+  /** Lazily opened per request; closed after the response in waitUntil. */
+  db: () => Database;
+  sentry: Toucan | undefined;
+  auth: AuthContext;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: Variables;
+}

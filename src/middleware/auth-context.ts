@@ -1,0 +1,6 @@
+import type { KeyIdentity } from "../db/api-keys";
+
+/** Who is calling: a user through one of their API keys, or the operator's bootstrap ADMIN_API_KEY. */
+export type AuthContext =
+  | { kind: "user"; user: KeyIdentity["user"]; key: KeyIdentity["key"]; isAdmin: boolean }
+  | { kind: "admin_key"; isAdmin: true };

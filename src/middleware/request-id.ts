@@ -1,0 +1,13 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+
+/** A caller's id is kept when it is a sane token, so traces join up across services. */
+const acceptableId = /^[\w.:-]{1,128}$/;
+
+export const requestId = createMiddleware<AppEnv>(async (c, next) => {
+  const incoming = c.req.header("x-request-id");
+  const id = incoming && acceptableId.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll("-", "")}`;
+  c.set("requestId", id);
+  c.header("x-request-id", id);
+  await next();
+});

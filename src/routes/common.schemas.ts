@@ -1,0 +1,37 @@
+import { z } from "@hono/zod-openapi";
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      message: z.string().openapi({ example: "Invalid API key" }),
+      type: z.string().openapi({ example: "authentication_error" }),
+      code: z.string().nullable().openapi({ example: "invalid_api_key" }),
+      param: z.string().nullable().openapi({ example: null }),
+    }),
+  })
+  .openapi("Error");
+
+const descriptions: Record<number, string> = {
+  400: "Invalid input",
+  401: "Missing, invalid, revoked or expired API key",
+  402: "Trial expired or no credits",
+  403: "Forbidden: IP, referrer, scope, disabled account or not an admin",
+  404: "Not found",
+  409: "Conflict with the current state",
+  429: "Rate limited (see Retry-After) or the key's request cap is reached",
+  500: "Internal error",
+  503: "A dependency is unavailable",
+};
+
+/** Response entries for `createRoute`, all in the one error shape. */
+export function errorResponses<S extends number>(...statuses: S[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: descriptions[status] ?? "Error", content: { "application/json": { schema: ErrorSchema } } },
+    ]),
+  ) as Record<S, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }>;
+}
+
+/** Security requirement for routes that take a user API key (Bearer, or x-api-key like Anthropic's SDKs). */
+export const userKeySecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
