@@ -25,6 +25,7 @@ function logError(c: Context<AppEnv>, error: unknown): void {
       method: c.req.method,
       path: c.req.path,
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      cause: error instanceof Error && error.cause !== undefined ? String(error.cause) : undefined,
     }),
   );
   c.get("sentry")?.captureException(error);

@@ -14,7 +14,13 @@ export async function startEmbeddedPostgres(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<EmbeddedPostgres> {
   const db = await PGlite.create(options.dataDir);
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 64 });
+  const server = new PGLiteSocketServer({
+    db,
+    host: "127.0.0.1",
+    port: options.port ?? 0,
+    maxConnections: 64,
+    debug: process.env.PGLITE_DEBUG === "1",
+  });
   await server.start();
   const port = server.getServerConn().split(":").pop();
   return {

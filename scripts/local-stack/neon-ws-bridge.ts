@@ -14,6 +14,9 @@ export interface NeonWsBridge {
 /** Only loopback targets are allowed: the bridge is a dev/test tool, never an open relay. */
 const allowedHosts = new Set(["127.0.0.1", "localhost", "::1"]);
 
+/** The Postgres frontend Terminate message: 'X' and a length of 4. */
+const terminateMessage = Buffer.from([0x58, 0, 0, 0, 4]);
+
 export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
   const http: Server = createServer((_req, res) => {
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required");
@@ -43,6 +46,9 @@ export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
       const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       if (connected) tcp.write(chunk);
       else pending.push(chunk);
+      // After Terminate a Postgres server hangs up, and the Neon client waits for that. PGlite's socket
+      // server does not, so the bridge does it: otherwise every ended pool leaks a connection.
+      if (chunk.equals(terminateMessage)) tcp.end();
     });
     tcp.on("data", (chunk) => ws.send(chunk));
     tcp.on("close", () => ws.close());

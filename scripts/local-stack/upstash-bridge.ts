@@ -3,7 +3,7 @@
 // (`REDIS_URL`) or, when none is given, an embedded in-memory store (ioredis-mock, Lua via fengari).
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { Redis } from "ioredis";
+import Redis from "ioredis";
 import RedisMock from "ioredis-mock";
 
 export interface UpstashBridge {

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { call, errorOf } from "../support/gateway";
+
+describe("request id", () => {
+  it("generates one when the caller sends none", async () => {
+    const response = await call("/health");
+    expect(response.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
+  });
+
+  it("keeps a well-formed caller id and replaces a malformed one", async () => {
+    const kept = await call("/health", { headers: { "x-request-id": "trace-abc.123" } });
+    expect(kept.headers.get("x-request-id")).toBe("trace-abc.123");
+    const replaced = await call("/health", { headers: { "x-request-id": "bad id with spaces" } });
+    expect(replaced.headers.get("x-request-id")).toMatch(/^req_/);
+  });
+
+  it("is on error responses too", async () => {
+    const response = await call("/nope", { headers: { "x-request-id": "err-1" } });
+    expect(response.headers.get("x-request-id")).toBe("err-1");
+  });
+});
+
+describe("error envelope", () => {
+  it("answers unknown routes with 404 in the envelope", async () => {
+    const response = await call("/v0/unknown");
+    expect(response.status).toBe(404);
+    expect(await errorOf(response)).toEqual({
+      error: { message: "No route for GET /v0/unknown", type: "not_found_error", code: "route_not_found", param: null },
+    });
+  });
+});
+
+describe("CORS", () => {
+  it("answers preflight requests and exposes the request id", async () => {
+    const response = await call("/user/profile", {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "GET" },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-allow-headers")).toContain("x-api-key");
+    const simple = await call("/health", { headers: { origin: "https://app.example" } });
+    expect(simple.headers.get("access-control-expose-headers")).toContain("x-request-id");
+  });
+});
+
+describe("OpenAPI document and docs page", () => {
+  it("documents every endpoint with its responses", async () => {
+    const response = await call("/openapi.json");
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(document.openapi).toBe("3.1.0");
+    const expected: [string, string, string[]][] = [
+      ["/health", "get", ["200"]],
+      ["/ready", "get", ["200", "503"]],
+      ["/auth/register", "post", ["201", "400", "429"]],
+      ["/user/profile", "get", ["200", "401", "402", "403"]],
+      ["/user/balance", "get", ["200", "401", "402"]],
+      ["/user/api-keys", "get", ["200", "401"]],
+      ["/user/api-keys", "post", ["201", "400", "409"]],
+      ["/user/api-keys/{id}", "delete", ["200", "404", "409"]],
+    ];
+    for (const [path, method, statuses] of expected) {
+      const operation = document.paths[path]?.[method];
+      expect(operation, `${method.toUpperCase()} ${path}`).toBeDefined();
+      for (const status of statuses) expect(Object.keys(operation?.responses ?? {})).toContain(status);
+    }
+    expect(Object.keys(document.components.securitySchemes)).toEqual(["bearerAuth", "apiKeyHeader"]);
+  });
+
+  it("serves an interactive docs page bound to the document", async () => {
+    const response = await call("/docs");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    expect(await response.text()).toContain("/openapi.json");
+  });
+});

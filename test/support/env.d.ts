@@ -1,0 +1,10 @@
+import type { Env as GatewayEnv } from "../../src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends GatewayEnv {
+      TEST_POSTGRES_KIND: "postgres" | "pglite";
+      TEST_REDIS_KIND: "redis" | "memory";
+    }
+  }
+}

@@ -1,0 +1,25 @@
+// Starts the local stack once per run: a fresh database (TEST_DATABASE_URL's server, else embedded
+// PGlite), the Neon and Upstash bridges (TEST_REDIS_URL, else an in-memory store), the stub upstream.
+import type { TestProject } from "vitest/node";
+import { startLocalStack } from "../../scripts/local-stack";
+import { testBindings } from "./bindings";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    workerBindings: Record<string, string>;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const databaseUrl = process.env.TEST_DATABASE_URL || undefined;
+  const redisUrl = process.env.TEST_REDIS_URL || undefined;
+  const stack = await startLocalStack({ databaseUrl, freshDatabase: true, redisUrl });
+  console.log(`[test stack] ${stack.description.postgres}; ${stack.description.redis}`);
+  project.provide("workerBindings", {
+    ...testBindings,
+    ...stack.vars,
+    TEST_POSTGRES_KIND: databaseUrl ? "postgres" : "pglite",
+    TEST_REDIS_KIND: redisUrl ? "redis" : "memory",
+  });
+  return () => stack.stop();
+}
