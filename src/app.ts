@@ -5,6 +5,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { isDatabaseUnavailable } from "./db/client";
 import { type AppEnv, ConfigError } from "./env";
 import { ApiError, errorBody } from "./lib/errors";
 import { API_VERSION } from "./lib/version";
@@ -90,6 +91,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
     }
     logError(c, error);
     if (error instanceof ConfigError) return c.json(errorBody(500, error.message, "invalid_configuration"), 500);
+    if (isDatabaseUnavailable(error)) {
+      return c.json(errorBody(503, "The database is unavailable; try again shortly", "database_unavailable"), 503);
+    }
     return c.json(errorBody(500, "Internal server error", "internal_error"), 500);
   });
 

@@ -8,6 +8,8 @@ export interface NeonWsBridge {
   /** host:port to put in `neonConfig.wsProxy` (the `/v2?address=` part is added by the client). */
   readonly hostPort: string;
   readonly port: number;
+  /** TCP connections currently open to databases (for leak checks). */
+  openConnections(): number;
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required");
   });
   const wss = new WebSocketServer({ server: http });
+  let open = 0;
 
   wss.on("connection", (ws, req) => {
     const url = new URL(req.url ?? "/", "http://bridge");
@@ -35,6 +38,10 @@ export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
     }
     const tcp = connect({ host, port: targetPort });
     tcp.setNoDelay(true);
+    open += 1;
+    tcp.once("close", () => {
+      open -= 1;
+    });
     const pending: Buffer[] = [];
     let connected = false;
     tcp.on("connect", () => {
@@ -63,6 +70,7 @@ export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
   return {
     hostPort: `127.0.0.1:${address.port}`,
     port: address.port,
+    openConnections: () => open,
     async stop() {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

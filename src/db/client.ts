@@ -46,3 +46,24 @@ export function postgresErrorCode(error: unknown): { code?: string; constraint?:
   }
   return {};
 }
+
+/**
+ * True when a failure is the database being unreachable (connection refused or dropped, timeout)
+ * rather than a query the database rejected: the first is a 503, the second a bug (500).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code } = postgresErrorCode(error);
+  if (code && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith("08") && !code.startsWith("57P")) return false;
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
+    if (
+      /connection terminated|ECONNREFUSED|connect(ion)? timeout|timeout exceeded when trying to connect|WebSocket|Network connection lost/i.test(
+        current.message,
+      )
+    ) {
+      return true;
+    }
+    current = current.cause;
+  }
+  return code !== undefined && (code.startsWith("08") || code.startsWith("57P"));
+}

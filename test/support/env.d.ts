@@ -5,6 +5,8 @@ declare global {
     interface Env extends GatewayEnv {
       TEST_POSTGRES_KIND: "postgres" | "pglite";
       TEST_REDIS_KIND: "redis" | "memory";
+      TEST_SENTRY_DSN: string;
+      TEST_SENTRY_EVENTS_URL: string;
     }
   }
 }

@@ -3,6 +3,7 @@
 import type { TestProject } from "vitest/node";
 import { startLocalStack } from "../../scripts/local-stack";
 import { testBindings } from "./bindings";
+import { startSentrySink } from "./sentry-sink";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -15,11 +16,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const redisUrl = process.env.TEST_REDIS_URL || undefined;
   const stack = await startLocalStack({ databaseUrl, freshDatabase: true, redisUrl });
   console.log(`[test stack] ${stack.description.postgres}; ${stack.description.redis}`);
+  const sentrySink = await startSentrySink();
   project.provide("workerBindings", {
     ...testBindings,
     ...stack.vars,
     TEST_POSTGRES_KIND: databaseUrl ? "postgres" : "pglite",
     TEST_REDIS_KIND: redisUrl ? "redis" : "memory",
+    // Not SENTRY_DSN itself: only the test that checks reporting turns Sentry on.
+    TEST_SENTRY_DSN: sentrySink.dsn,
+    TEST_SENTRY_EVENTS_URL: sentrySink.eventsUrl,
   });
-  return () => stack.stop();
+  return async () => {
+    await sentrySink.stop();
+    await stack.stop();
+  };
 }
