@@ -2,7 +2,7 @@
 
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { isDatabaseUnavailable } from "./db/client";
@@ -32,19 +32,29 @@ function logError(c: Context<AppEnv>, error: unknown): void {
   c.get("sentry")?.captureException(error);
 }
 
-export function createApp(): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+const corsByOrigins = new Map<string, MiddlewareHandler>();
 
-  app.use("*", requestId);
-  app.use("*", async (c, next) => {
-    const origins = (c.env.CORS_ORIGINS ?? "*").split(",").map((origin) => origin.trim());
-    return cors({
+function corsFor(setting: string): MiddlewareHandler {
+  let handler = corsByOrigins.get(setting);
+  if (!handler) {
+    const origins = setting.split(",").map((origin) => origin.trim());
+    handler = cors({
       origin: origins.includes("*") ? "*" : origins,
       allowHeaders: ["authorization", "content-type", "x-api-key", "x-request-id", "anthropic-version"],
       exposeHeaders: ["x-request-id", "retry-after"],
       maxAge: 600,
-    })(c, next);
-  });
+    });
+    corsByOrigins.set(setting, handler);
+  }
+  return handler;
+}
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use("*", requestId);
+  // Runs before config parsing so preflights and error responses carry CORS headers too.
+  app.use("*", (c, next) => corsFor(c.env.CORS_ORIGINS ?? "*")(c, next));
   app.use("*", config);
   app.use("*", sentry);
   app.use("*", database);

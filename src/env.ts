@@ -111,6 +111,8 @@ export interface Variables {
   config: Config;
   /** Lazily opened per request; closed after the response in waitUntil. */
   db: () => Database;
+  /** Runs `work` after the response (waitUntil); failures are logged and reported, never thrown. */
+  defer: (work: Promise<unknown>) => void;
   sentry: Toucan | undefined;
   auth: AuthContext;
 }

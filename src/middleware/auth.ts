@@ -54,16 +54,6 @@ function isExpiredTrial(user: KeyIdentity["user"], now: number): boolean {
   return user.subscriptionStatus === "trial" && user.trialExpiresAt !== null && user.trialExpiresAt.getTime() < now;
 }
 
-function runAfterResponse(c: Context<AppEnv>, work: Promise<unknown>): void {
-  const settled = work.catch((error: unknown) => {
-    console.error(
-      JSON.stringify({ msg: "key usage update failed", request_id: c.var.requestId, error: String(error) }),
-    );
-    c.var.sentry?.captureException(error);
-  });
-  c.executionCtx.waitUntil(settled);
-}
-
 /**
  * Checks, in the seeds' order: key exists and is active, not expired, IP allowlist, referrer domains,
  * account active, scope, trial, request cap. Status codes: 401 / 403 / 402 / 429.
@@ -101,7 +91,7 @@ async function authenticateUserKey(
     }
     key.requestsUsed = used;
   } else {
-    runAfterResponse(c, recordKeyUse(c.var.db(), key.id));
+    c.var.defer(recordKeyUse(c.var.db(), key.id));
   }
   return identity;
 }

@@ -1,5 +1,8 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, errorOf } from "../support/gateway";
+import { createApp } from "../../src/app";
+import { call, errorOf, origin } from "../support/gateway";
 
 describe("request id", () => {
   it("generates one when the caller sends none", async () => {
@@ -41,6 +44,23 @@ describe("CORS", () => {
     expect(response.headers.get("access-control-allow-headers")).toContain("x-api-key");
     const simple = await call("/health", { headers: { origin: "https://app.example" } });
     expect(simple.headers.get("access-control-expose-headers")).toContain("x-request-id");
+  });
+});
+
+describe("CORS with an origin list", () => {
+  it("allows only the configured origins", async () => {
+    const request = async (from: string) => {
+      const ctx = createExecutionContext();
+      const response = await createApp().fetch(
+        new Request(`${origin}/health`, { headers: { origin: from } }),
+        { ...env, CORS_ORIGINS: "https://a.example, https://b.example" },
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return response;
+    };
+    expect((await request("https://b.example")).headers.get("access-control-allow-origin")).toBe("https://b.example");
+    expect((await request("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
   });
 });
 
