@@ -14,6 +14,8 @@ import { database } from "./middleware/database";
 import { requestId } from "./middleware/request-id";
 import { sentry } from "./middleware/sentry";
 import { authRoutes } from "./routes/auth";
+import { chatRoutes } from "./routes/chat";
+import { generationRoutes } from "./routes/generation";
 import { healthRoutes } from "./routes/health";
 import { validationHook } from "./routes/router";
 import { userRoutes } from "./routes/user";
@@ -62,6 +64,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", healthRoutes);
   app.route("/", authRoutes);
   app.route("/", userRoutes);
+  app.route("/", chatRoutes);
+  app.route("/", generationRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

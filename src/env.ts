@@ -22,6 +22,8 @@ export interface Env {
   MAX_API_KEYS_PER_USER?: string;
   DISPOSABLE_EMAIL_DOMAINS?: string;
   BLOCKED_EMAIL_DOMAINS?: string;
+  DEFAULT_PROVIDER?: string;
+  UPSTREAM_TIMEOUT_MS?: string;
   [key: string]: unknown;
 }
 
@@ -58,6 +60,8 @@ export const configSchema = z.object({
     .default("5"),
   TRIAL_DAYS: positiveInt(3),
   MAX_API_KEYS_PER_USER: positiveInt(25),
+  DEFAULT_PROVIDER: z.string().min(1).default("openrouter"),
+  UPSTREAM_TIMEOUT_MS: positiveInt(120_000),
   DISPOSABLE_EMAIL_DOMAINS: commaList,
   BLOCKED_EMAIL_DOMAINS: commaList,
 });
@@ -113,6 +117,8 @@ export interface Variables {
   db: () => Database;
   /** Runs `work` after the response (waitUntil); failures are logged and reported, never thrown. */
   defer: (work: Promise<unknown>) => void;
+  /** Keeps per-request resources (the pool) open until the returned release is called. */
+  hold: () => () => void;
   sentry: Toucan | undefined;
   auth: AuthContext;
 }

@@ -149,3 +149,102 @@ export const activity = pgTable(
 
 export type UserRow = typeof users.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/** Per-token USD prices need more precision than balances: numeric(24,15) (femto-dollars). */
+const price = (name: string) => numeric(name, { precision: 24, scale: 15 });
+
+/** Upstream providers known to the catalog (seed 004). */
+export const providers = pgTable("providers", {
+  id: serial("id").primaryKey(),
+  slug: text("slug").notNull().unique("providers_slug_unique"),
+  name: text("name").notNull(),
+  baseUrl: text("base_url"),
+  apiKeyEnv: text("api_key_env"),
+  isActive: boolean("is_active").notNull().default(true),
+  health: text("health").notNull().default("unknown"),
+  lastSyncedAt: timestamp("last_synced_at", { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** The model catalog: one row per (provider, upstream model id), with per-token prices (seed 004). */
+export const models = pgTable(
+  "models",
+  {
+    id: serial("id").primaryKey(),
+    providerId: integer("provider_id")
+      .notNull()
+      .references(() => providers.id, { onDelete: "cascade" }),
+    /** The id the provider's API takes. */
+    providerModelId: text("provider_model_id").notNull(),
+    modelName: text("model_name").notNull(),
+    description: text("description"),
+    contextLength: integer("context_length"),
+    maxCompletionTokens: integer("max_completion_tokens"),
+    modality: text("modality"),
+    inputModalities: text("input_modalities").array().notNull().default(sql`'{}'::text[]`),
+    outputModalities: text("output_modalities").array().notNull().default(sql`'{}'::text[]`),
+    supportedParameters: text("supported_parameters").array().notNull().default(sql`'{}'::text[]`),
+    pricePrompt: price("price_prompt"),
+    priceCompletion: price("price_completion"),
+    priceCacheRead: price("price_cache_read"),
+    priceCacheWrite: price("price_cache_write"),
+    priceRequest: price("price_request"),
+    priceImage: price("price_image"),
+    supportsStreaming: boolean("supports_streaming").notNull().default(true),
+    supportsTools: boolean("supports_tools").notNull().default(false),
+    supportsVision: boolean("supports_vision").notNull().default(false),
+    huggingFaceId: text("hugging_face_id"),
+    isActive: boolean("is_active").notNull().default(true),
+    firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex("models_provider_model_unique").on(table.providerId, table.providerModelId),
+    index("models_provider_model_id_idx").on(table.providerModelId),
+  ],
+);
+
+/** One row per inference request, written once when it settles (seed: chat_completion_requests). */
+export const chatCompletionRequests = pgTable(
+  "chat_completion_requests",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    requestId: text("request_id").notNull(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    apiKeyId: integer("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    /** The model as the client asked for it. */
+    requestedModel: text("requested_model").notNull(),
+    provider: text("provider"),
+    upstreamModel: text("upstream_model"),
+    modelId: integer("model_id").references(() => models.id, { onDelete: "set null" }),
+    endpoint: text("endpoint").notNull().default("chat.completions"),
+    stream: boolean("stream").notNull().default(false),
+    status: text("status", { enum: ["completed", "failed"] }).notNull(),
+    httpStatus: integer("http_status").notNull(),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    cachedTokens: integer("cached_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    usageEstimated: boolean("usage_estimated").notNull().default(false),
+    /** False when the model had no catalog price and was not charged for tokens. */
+    priced: boolean("priced").notNull().default(true),
+    costUsd: money("cost_usd").notNull().default("0"),
+    latencyMs: integer("latency_ms"),
+    timeToFirstTokenMs: integer("time_to_first_token_ms"),
+    finishReason: text("finish_reason"),
+    errorMessage: text("error_message"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("chat_completion_requests_request_id_unique").on(table.requestId),
+    index("chat_completion_requests_user_created_idx").on(table.userId, table.createdAt),
+    check("chat_completion_requests_status_check", sql`status in ('completed', 'failed')`),
+  ],
+);
+
+export type ModelRow = typeof models.$inferSelect;
+export type ChatCompletionRequestRow = typeof chatCompletionRequests.$inferSelect;

@@ -2,15 +2,21 @@
 export type Nanos = bigint;
 
 export const NANOS_PER_USD = 1_000_000_000n;
-const decimalPattern = /^(-)?(\d+)(?:\.(\d{1,9}))?$/;
+
+/** Parses a decimal string into an integer count of 10^-scale units, refusing anything inexact. */
+export function parseDecimal(value: string, scale: number): bigint {
+  const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(value.trim());
+  const fraction = match?.[3] ?? "";
+  if (!match || fraction.replace(/0+$/, "").length > scale) {
+    throw new RangeError(`not a decimal with at most ${scale} decimals: ${value}`);
+  }
+  const units = BigInt(match[2] ?? "0") * 10n ** BigInt(scale) + BigInt(fraction.slice(0, scale).padEnd(scale, "0"));
+  return match[1] ? -units : units;
+}
 
 /** Parses a decimal USD string such as Postgres returns for `numeric` ("5.000000000", "-0.25"). */
 export function parseUsd(value: string): Nanos {
-  const match = decimalPattern.exec(value.trim());
-  if (!match) throw new RangeError(`not a USD amount with at most 9 decimals: ${value}`);
-  const [, sign, whole = "0", fraction = ""] = match;
-  const nanos = BigInt(whole) * NANOS_PER_USD + BigInt(fraction.padEnd(9, "0"));
-  return sign ? -nanos : nanos;
+  return parseDecimal(value, 9);
 }
 
 /** Exact decimal string with 9 decimals, suitable for a `numeric` parameter. */

@@ -61,7 +61,7 @@ function isExpiredTrial(user: KeyIdentity["user"], now: number): boolean {
 async function authenticateUserKey(
   c: Context<AppEnv>,
   token: string,
-  options: { scope: ApiKeyScope; allowExpiredTrial: boolean },
+  options: { scope: ApiKeyScope; onExpiredTrial: ExpiredTrialRule },
 ): Promise<KeyIdentity> {
   const identity = await lookupIdentity(c, await sha256Hex(token));
   if (!identity) throw unauthorized("Invalid API key");
@@ -80,8 +80,12 @@ async function authenticateUserKey(
   if (key.scopes.length > 0 && !key.scopes.includes(options.scope)) {
     throw forbidden(`This API key lacks the '${options.scope}' scope`, "insufficient_scope");
   }
-  if (!options.allowExpiredTrial && isExpiredTrial(user, now)) {
-    throw paymentRequired("Your free trial has expired. Add credits or subscribe to continue.", "trial_expired");
+  if (options.onExpiredTrial !== "allow" && isExpiredTrial(user, now)) {
+    const message = "Your free trial has expired. Add credits or subscribe to continue.";
+    // The seeds answer 402 on account routes and 403 on inference routes.
+    throw options.onExpiredTrial === "payment_required"
+      ? paymentRequired(message, "trial_expired")
+      : forbidden(message, "trial_expired");
   }
   if (key.maxRequests !== null) {
     const used = key.requestsUsed < key.maxRequests ? await consumeCappedKeyRequest(c.var.db(), key.id) : undefined;
@@ -96,10 +100,12 @@ async function authenticateUserKey(
   return identity;
 }
 
+/** What an expired trial gets: 402 on account routes, 403 on inference (seed), or nothing. */
+export type ExpiredTrialRule = "payment_required" | "forbidden" | "allow";
+
 export interface RequireApiKeyOptions {
   scope: ApiKeyScope;
-  /** Account routes refuse an expired trial with 402 (seed); a few (balance top-up paths) may allow it. */
-  allowExpiredTrial?: boolean;
+  onExpiredTrial?: ExpiredTrialRule;
 }
 
 export function requireApiKey(options: RequireApiKeyOptions) {
@@ -108,7 +114,7 @@ export function requireApiKey(options: RequireApiKeyOptions) {
     if (!token) throw unauthorized("Authorization header is required (Bearer <api key>)", "missing_api_key");
     const { key, user } = await authenticateUserKey(c, token, {
       scope: options.scope,
-      allowExpiredTrial: options.allowExpiredTrial ?? false,
+      onExpiredTrial: options.onExpiredTrial ?? "payment_required",
     });
     c.set("auth", { kind: "user", user, key, isAdmin: user.isAdmin || user.role === "admin" });
     await next();
@@ -125,7 +131,7 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
     await next();
     return;
   }
-  const { key, user } = await authenticateUserKey(c, token, { scope: "admin", allowExpiredTrial: true });
+  const { key, user } = await authenticateUserKey(c, token, { scope: "admin", onExpiredTrial: "allow" });
   if (!(user.isAdmin || user.role === "admin")) {
     console.warn(JSON.stringify({ msg: "UNAUTHORIZED_ADMIN_ACCESS", request_id: c.var.requestId, user_id: user.id }));
     throw forbidden("Administrator privileges required", "admin_required");

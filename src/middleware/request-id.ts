@@ -10,4 +10,6 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   c.set("requestId", id);
   c.header("x-request-id", id);
   await next();
+  // Handlers that build their own Response (streams) bypass c.header(): set it on the final response.
+  if (!c.res.headers.has("x-request-id")) c.res.headers.set("x-request-id", id);
 });

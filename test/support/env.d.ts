@@ -7,6 +7,7 @@ declare global {
       TEST_REDIS_KIND: "redis" | "memory";
       TEST_SENTRY_DSN: string;
       TEST_SENTRY_EVENTS_URL: string;
+      TEST_MOCK_UPSTREAM_URL: string;
     }
   }
 }

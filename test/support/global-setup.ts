@@ -3,6 +3,7 @@
 import type { TestProject } from "vitest/node";
 import { startLocalStack } from "../../scripts/local-stack";
 import { testBindings } from "./bindings";
+import { mockProviderBindings, startMockUpstream } from "./mock-upstream";
 import { startSentrySink } from "./sentry-sink";
 
 declare module "vitest" {
@@ -17,6 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await startLocalStack({ databaseUrl, freshDatabase: true, redisUrl });
   console.log(`[test stack] ${stack.description.postgres}; ${stack.description.redis}`);
   const sentrySink = await startSentrySink();
+  const mockUpstream = await startMockUpstream();
   project.provide("workerBindings", {
     ...testBindings,
     ...stack.vars,
@@ -25,9 +27,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Not SENTRY_DSN itself: only the test that checks reporting turns Sentry on.
     TEST_SENTRY_DSN: sentrySink.dsn,
     TEST_SENTRY_EVENTS_URL: sentrySink.eventsUrl,
+    TEST_MOCK_UPSTREAM_URL: mockUpstream.url,
+    ...mockProviderBindings(mockUpstream.url),
   });
   return async () => {
     await sentrySink.stop();
+    await mockUpstream.stop();
     await stack.stop();
   };
 }

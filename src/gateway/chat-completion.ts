@@ -1,0 +1,161 @@
+// POST /v1/chat/completions, Hono-free: credit pre-check → resolve model → dispatch → respond
+// (JSON or a relayed stream) → settle after the response.
+
+import { findUserSpendableBalance } from "../db/inference";
+import { findProvidersOfModel } from "../db/models";
+import { ApiError, forbidden, paymentRequired } from "../lib/errors";
+import { parseUsd, usdNumber } from "../lib/money";
+import type { ChatCompletion, ChatRequest } from "../providers/openai-types";
+import type { InferenceContext } from "./context";
+import { costOf } from "./pricing";
+import { type ResolvedModel, resolveModel } from "./resolve-model";
+import { catalogEntryFor, noUsage, settleLater } from "./settle";
+import { relayChatStream } from "./stream";
+import { clientErrorFor, timeoutError, unreachableError } from "./upstream-errors";
+import { estimateUsage, promptText, toOpenAiUsage } from "./usage";
+
+/** Request fields that steer the gateway and are not sent upstream. */
+const gatewayOnlyFields = ["provider", "auto_web_search", "web_search_threshold"] as const;
+
+function completionText(completion: ChatCompletion): string {
+  return completion.choices
+    .map((choice) => `${choice.message?.content ?? ""}${JSON.stringify(choice.message?.tool_calls ?? "")}`)
+    .join("");
+}
+
+async function ensureCredit(ctx: InferenceContext): Promise<void> {
+  const balance = await findUserSpendableBalance(ctx.db(), ctx.caller.userId);
+  if (balance === undefined || parseUsd(balance) <= 0n) {
+    throw paymentRequired("Insufficient credits: add credits to continue", "insufficient_credits");
+  }
+}
+
+function ensureModelAllowed(ctx: InferenceContext, requested: string, resolved: ResolvedModel): void {
+  const allowed = ctx.caller.allowedModels;
+  if (allowed.length === 0) return;
+  const qualified = `${resolved.providerId}/${resolved.upstreamModel}`;
+  if (!allowed.includes(requested) && !allowed.includes(qualified)) {
+    throw forbidden(`This API key may not use model '${requested}'`, "model_not_allowed");
+  }
+}
+
+interface Dispatched {
+  response: Response;
+  abort: AbortController;
+  clearTimer: () => void;
+}
+
+/** Sends the request upstream; the timeout covers the wait for response headers. */
+async function dispatch(
+  ctx: InferenceContext,
+  resolved: ResolvedModel,
+  upstreamRequest: ChatRequest,
+): Promise<Dispatched> {
+  const call = resolved.adapter.buildRequest(upstreamRequest, resolved.settings);
+  const abort = new AbortController();
+  const timeoutMs = ctx.config.UPSTREAM_TIMEOUT_MS;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort(new Error("upstream timeout"));
+  }, timeoutMs);
+  ctx.clientSignal?.addEventListener("abort", () => abort.abort(new Error("client disconnected")), { once: true });
+  try {
+    const response = await fetch(call.url, {
+      method: call.method,
+      headers: call.headers,
+      body: call.body,
+      signal: abort.signal,
+    });
+    return { response, abort, clearTimer: () => clearTimeout(timer) };
+  } catch (error) {
+    clearTimeout(timer);
+    if (timedOut) throw timeoutError(resolved.providerId, timeoutMs);
+    console.error(JSON.stringify({ msg: "upstream unreachable", provider: resolved.providerId, error: String(error) }));
+    throw unreachableError(resolved.providerId);
+  }
+}
+
+export async function runChatCompletion(request: ChatRequest, ctx: InferenceContext): Promise<Response> {
+  const startedAt = Date.now();
+  await ensureCredit(ctx);
+  const forced = typeof request.provider === "string" ? request.provider : undefined;
+  const resolved = await resolveModel(
+    { model: request.model, forcedProvider: forced },
+    {
+      env: ctx.env,
+      environment: ctx.config.ENVIRONMENT,
+      defaultProvider: ctx.config.DEFAULT_PROVIDER,
+      catalogProvidersOf: (model) => findProvidersOfModel(ctx.db(), model),
+    },
+  );
+  ensureModelAllowed(ctx, request.model, resolved);
+  const catalog = catalogEntryFor(ctx, resolved.providerId, resolved.upstreamModel);
+  // A failed price lookup must not fail the request: it is settled as unpriced and logged.
+  catalog.catch(() => undefined);
+
+  const upstreamRequest: ChatRequest = { ...request, model: resolved.upstreamModel };
+  for (const field of gatewayOnlyFields) delete upstreamRequest[field];
+
+  const base = {
+    requestedModel: request.model,
+    provider: resolved.providerId,
+    upstreamModel: resolved.upstreamModel,
+    endpoint: "chat.completions" as const,
+    stream: request.stream === true,
+    startedAt,
+  };
+  const catalogOrUnpriced = () => catalog.catch(() => ({ modelId: null, prices: undefined }));
+
+  const { response, abort, clearTimer } = await dispatch(ctx, resolved, upstreamRequest);
+  if (!response.ok) {
+    clearTimer();
+    const error = resolved.adapter.parseError(response.status, await response.text(), response.headers);
+    const mapped = clientErrorFor(error, resolved.providerId);
+    settleLater(ctx, {
+      ...base,
+      status: "failed",
+      httpStatus: mapped.status,
+      usage: noUsage,
+      usageEstimated: false,
+      catalog: await catalogOrUnpriced(),
+      cost: { nanos: 0n, priced: true },
+      firstTokenAt: null,
+      finishReason: null,
+      errorMessage: `upstream HTTP ${response.status}: ${error.message}`.slice(0, 1000),
+    });
+    throw mapped;
+  }
+
+  if (request.stream === true && response.body) {
+    clearTimer();
+    return relayChatStream({ ctx, request, resolved, response, abort, catalog: catalogOrUnpriced(), base });
+  }
+
+  let completion: ChatCompletion;
+  let reported: ReturnType<typeof resolved.adapter.parseCompletion>["usage"];
+  try {
+    ({ completion, usage: reported } = resolved.adapter.parseCompletion(await response.json()));
+  } catch {
+    throw new ApiError(502, `Provider '${resolved.providerId}' sent an unreadable response`, "provider_bad_response");
+  } finally {
+    clearTimer();
+  }
+  const usage = reported ?? estimateUsage(promptText(request), completionText(completion));
+  const entry = await catalogOrUnpriced();
+  const cost = costOf(usage, entry.prices);
+  completion.usage = { ...(completion.usage ?? {}), ...toOpenAiUsage(usage, usdNumber(cost.nanos)) };
+  settleLater(ctx, {
+    ...base,
+    status: "completed",
+    httpStatus: 200,
+    usage,
+    usageEstimated: reported === undefined,
+    catalog: entry,
+    cost,
+    firstTokenAt: null,
+    finishReason: completion.choices[0]?.finish_reason ?? null,
+    errorMessage: null,
+  });
+  return Response.json(completion);
+}

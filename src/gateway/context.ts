@@ -1,0 +1,23 @@
+// What the inference pipeline needs from its surroundings; the HTTP layer builds it (no Hono here).
+import type { Database } from "../db/client";
+import type { Config, Env } from "../env";
+
+export interface Caller {
+  userId: number;
+  apiKeyId: number;
+  allowedModels: readonly string[];
+}
+
+export interface InferenceContext {
+  requestId: string;
+  env: Env;
+  config: Config;
+  db: () => Database;
+  /** Work that outlives the response (waitUntil); failures are logged, never thrown. */
+  defer: (work: Promise<unknown>) => void;
+  /** Keeps per-request resources open (for a stream that settles when it ends); call the release. */
+  hold: () => () => void;
+  caller: Caller;
+  /** Aborted when the client goes away. */
+  clientSignal?: AbortSignal;
+}

@@ -1,0 +1,53 @@
+// Every provider the gateway can route to. `ProviderId` is derived from this object.
+import type { Env } from "../env";
+import { ConfigError } from "../env";
+import { createOpenAiCompatibleAdapter } from "./openai-compatible/adapter";
+import { type OpenAiCompatibleVendorId, openAiCompatibleVendors } from "./openai-compatible/vendors";
+import type { ProviderAdapter, ProviderSettings } from "./types";
+
+const openAiCompatibleAdapters = Object.fromEntries(
+  Object.entries(openAiCompatibleVendors).map(([id, vendor]) => [id, createOpenAiCompatibleAdapter(id, vendor)]),
+) as Record<OpenAiCompatibleVendorId, ProviderAdapter>;
+
+export const providers = {
+  ...openAiCompatibleAdapters,
+} satisfies Record<string, ProviderAdapter>;
+
+export type ProviderId = keyof typeof providers;
+
+export function isProviderId(value: string): value is ProviderId {
+  return Object.hasOwn(providers, value);
+}
+
+/** Aliases accepted in model prefixes and `provider` fields. */
+const aliases: Record<string, ProviderId> = { hug: "huggingface", hf: "huggingface", "x-ai": "xai" };
+
+export function providerIdFor(value: string): ProviderId | undefined {
+  const slug = value.toLowerCase();
+  if (isProviderId(slug)) return slug;
+  return aliases[slug];
+}
+
+const envName = (id: string, suffix: string) => `${id.toUpperCase().replaceAll("-", "_")}_${suffix}`;
+
+/**
+ * The provider's key and base URL from `<SLUG>_API_KEY` / `<SLUG>_BASE_URL`; undefined when the
+ * provider is not configured (no key) or is development-only in production.
+ */
+export function providerSettings(env: Env, id: ProviderId, environment: string): ProviderSettings | undefined {
+  const adapter: ProviderAdapter = providers[id];
+  if (adapter.developmentOnly && environment === "production") return undefined;
+  const apiKey = env[envName(id, "API_KEY")];
+  if (typeof apiKey !== "string" || apiKey.length === 0) return undefined;
+  const configured = env[envName(id, "BASE_URL")];
+  let baseUrl = typeof configured === "string" && configured.length > 0 ? configured : adapter.defaultBaseUrl;
+  baseUrl = baseUrl.replace(/\{([A-Z0-9_]+)\}/g, (_placeholder, name: string) => {
+    const value = env[name];
+    if (typeof value !== "string" || value.length === 0) {
+      throw new ConfigError([`${envName(id, "BASE_URL")}: required (or set ${name}) for provider ${id}`]);
+    }
+    return value;
+  });
+  if (!URL.canParse(baseUrl)) throw new ConfigError([`${envName(id, "BASE_URL")}: not a URL: ${baseUrl}`]);
+  return { apiKey, baseUrl };
+}

@@ -1,0 +1,72 @@
+// The provider contract. An adapter knows one upstream API: how to build its HTTP request from an
+// OpenAI-shaped ChatRequest, how to read its response and stream events back into OpenAI shapes,
+// and how to read its errors. It does no I/O itself: the gateway dispatches, so timeouts, retries
+// and accounting live in one place.
+import type { EventSourceMessage } from "eventsource-parser";
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from "./openai-types";
+
+export interface ProviderSettings {
+  apiKey: string;
+  baseUrl: string;
+}
+
+export interface UpstreamRequest {
+  url: string;
+  method: "POST";
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Token counts as the upstream reported them, normalised to OpenAI's meaning (cached ⊆ prompt). */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens read from a cache (part of promptTokens). */
+  cachedTokens: number;
+  /** Prompt tokens written to a cache (part of promptTokens). */
+  cacheWriteTokens: number;
+  /** Completion tokens spent on reasoning (part of completionTokens). */
+  reasoningTokens: number;
+}
+
+/** What a stream transformer makes of one upstream SSE event. */
+export type StreamPart =
+  /** A chunk to forward. `usageOnly` marks the extra usage chunk the gateway asked for. */
+  | { type: "chunk"; chunk: ChatCompletionChunk; usageOnly: boolean }
+  | { type: "usage"; usage: TokenUsage }
+  | { type: "error"; error: UpstreamError }
+  /** The upstream said the stream is complete. */
+  | { type: "done" };
+
+export interface StreamTransformer {
+  /** One parsed SSE event in, zero or more parts out. */
+  transform(event: EventSourceMessage): StreamPart[];
+}
+
+/** A failure reported by the upstream, read from its error body. */
+export interface UpstreamError {
+  status: number;
+  message: string;
+  code: string | null;
+  param: string | null;
+  /** Seconds, from Retry-After or the body, when the upstream said when to retry. */
+  retryAfterSeconds?: number;
+}
+
+export interface ParsedCompletion {
+  completion: ChatCompletion;
+  usage: TokenUsage | undefined;
+}
+
+export interface ProviderAdapter {
+  /** Slug used in model ids (`groq/llama-3.1-8b-instant`) and settings (`GROQ_API_KEY`, `GROQ_BASE_URL`). */
+  readonly id: string;
+  readonly displayName: string;
+  readonly defaultBaseUrl: string;
+  /** Only registered outside production (the dev/test stub). */
+  readonly developmentOnly?: boolean;
+  buildRequest(request: ChatRequest, settings: ProviderSettings): UpstreamRequest;
+  parseCompletion(body: unknown): ParsedCompletion;
+  createStreamTransformer(request: ChatRequest): StreamTransformer;
+  parseError(status: number, bodyText: string, headers: Headers): UpstreamError;
+}

@@ -1,0 +1,142 @@
+// A real HTTP upstream for tests that replays recorded provider payloads (../shared/fixtures/upstream).
+// The fixture is chosen by the upstream model id the gateway sends: `fixture:<path without extension>`,
+// e.g. model `openai/fixture:openai/chat-completion-text` reaches provider openai with upstream model
+// `fixture:openai/chat-completion-text`. Streams come from the `.sse` file, sent event by event with
+// `chunkDelayMs` between them. Status and headers come from the `.meta.json` beside the payload.
+// Every request is recorded; GET /__requests returns them (for asserting what the gateway sent), and
+// GET /__fixtures/<path> returns a fixture file (tests run in workerd, which cannot read host files).
+import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+
+export const fixturesRoot = fileURLToPath(new URL("../../../shared/fixtures/upstream/", import.meta.url));
+
+export interface RecordedRequest {
+  path: string;
+  authorization: string | null;
+  body: Record<string, unknown>;
+}
+
+export interface MockUpstream {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+interface Meta {
+  response?: { status?: number; headers?: Record<string, string | string[]> };
+}
+
+function statusFromName(name: string): number | undefined {
+  const match = /error-(\d{3})/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Splits an SSE body into events (keeping each event's exact bytes, including its blank line). */
+function sseEvents(text: string): string[] {
+  return text.split(/(?<=\r?\n\r?\n)/).filter((event) => event.length > 0);
+}
+
+export async function startMockUpstream(options: { chunkDelayMs?: number } = {}): Promise<MockUpstream> {
+  const recorded: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      const path = new URL(req.url ?? "/", "http://mock").pathname;
+      if (req.method === "GET" && path.startsWith("/__fixtures/")) {
+        const name = decodeURIComponent(path.slice("/__fixtures/".length));
+        const file = `${fixturesRoot}${name}`;
+        if (name.includes("..") || !existsSync(file)) {
+          res.writeHead(404).end();
+          return;
+        }
+        res.writeHead(200, { "content-type": "application/octet-stream" }).end(readFileSync(file));
+        return;
+      }
+      if (req.method === "GET" && path === "/__requests") {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(recorded));
+        return;
+      }
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+      } catch {
+        // Recorded as empty.
+      }
+      recorded.push({ path, authorization: req.headers.authorization ?? null, body });
+      const model = typeof body.model === "string" ? body.model : "";
+      const name = model.startsWith("fixture:") ? model.slice("fixture:".length).replace(/\?.*$/, "") : "";
+      const delayMs = Number(/[?&]delay=(\d+)/.exec(model)?.[1] ?? options.chunkDelayMs ?? 0);
+      const base = `${fixturesRoot}${name}`;
+      const streamFile = `${base}.sse`;
+      const jsonFile = `${base}.json`;
+      const file =
+        body.stream === true && existsSync(streamFile) ? streamFile : existsSync(jsonFile) ? jsonFile : undefined;
+      if (!name || !file || name.includes("..")) {
+        res.writeHead(404, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            error: {
+              message: `mock upstream: no fixture for model '${model}'`,
+              type: "invalid_request_error",
+              code: "model_not_found",
+            },
+          }),
+        );
+        return;
+      }
+      const meta: Meta = existsSync(`${base}.meta.json`)
+        ? (JSON.parse(readFileSync(`${base}.meta.json`, "utf8")) as Meta)
+        : {};
+      const status = meta.response?.status ?? statusFromName(name) ?? 200;
+      const retryAfter = meta.response?.headers?.["retry-after"];
+      const headers: Record<string, string> = {
+        "content-type": file.endsWith(".sse") ? "text/event-stream" : "application/json",
+      };
+      if (typeof retryAfter === "string") headers["retry-after"] = retryAfter;
+      const payload = readFileSync(file, "utf8");
+      res.writeHead(status, headers);
+      if (!file.endsWith(".sse")) {
+        res.end(payload);
+        return;
+      }
+      for (const event of sseEvents(payload)) {
+        if (res.destroyed) return;
+        res.write(event);
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("mock upstream failed to bind");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Providers the tests point at the mock, each with its own fake vendor key. */
+export const mockedProviders = [
+  "openai",
+  "groq",
+  "deepseek",
+  "mistral",
+  "xai",
+  "cerebras",
+  "openrouter",
+  "huggingface",
+] as const;
+
+export function mockProviderBindings(mockUrl: string): Record<string, string> {
+  const bindings: Record<string, string> = {};
+  for (const provider of mockedProviders) {
+    const slug = provider.toUpperCase();
+    bindings[`${slug}_API_KEY`] = `test-${provider}-key`;
+    bindings[`${slug}_BASE_URL`] = `${mockUrl}/${provider}/v1`;
+  }
+  return bindings;
+}
