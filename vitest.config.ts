@@ -21,11 +21,12 @@ export default defineConfig({
         },
       },
       {
-        // The local-stack tools themselves (bridges), which run in Node.
+        // The local-stack tools (bridges) and the adapters' contract tests against recorded payloads,
+        // which read the fixture files directly.
         test: {
           name: "node",
           environment: "node",
-          include: ["test/node/**/*.test.ts"],
+          include: ["test/node/**/*.test.ts", "test/contract/**/*.test.ts"],
           testTimeout: 20_000,
           hookTimeout: 60_000,
         },

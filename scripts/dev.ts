@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isConfigVariable } from "../src/env";
 import { startLocalStack } from "./local-stack";
-import { seedDevData } from "./local-stack/seed";
+import { STUB_MODEL, seedDevData } from "./local-stack/seed";
 
 const stateDir = ".local-stack";
 const port = Number(process.env.PORT ?? 8787);
@@ -83,6 +83,8 @@ async function main(): Promise<void> {
     Demo user:  ${keys.demoUserKey}   ($5 of credits)
 
     curl ${base}/user/balance -H "Authorization: Bearer ${keys.demoUserKey}"
+    curl ${base}/v1/chat/completions -H "Authorization: Bearer ${keys.demoUserKey}" \\
+      -H 'content-type: application/json' -d '{"model": "stub/${STUB_MODEL}", "messages": [{"role": "user", "content": "Hi"}]}'
 `);
 
   let stopping = false;

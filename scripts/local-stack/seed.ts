@@ -25,10 +25,20 @@ function loadOrCreateKeys(path: string): DevKeys {
   return keys;
 }
 
+/** The dev stub's model, priced ($1 / $2 per million tokens) so billing can be watched locally. */
+export const STUB_MODEL = "stub-model";
+
 export async function seedDevData(databaseUrl: string, keysFile: string): Promise<DevKeys> {
   const keys = loadOrCreateKeys(keysFile);
   await withPool(databaseUrl, async (pool) => {
     const db = drizzle({ client: pool, schema });
+    await db.execute(
+      sql`insert into providers (slug, name) values ('stub', 'Local stub') on conflict (slug) do nothing`,
+    );
+    await db.execute(sql`
+      insert into models (provider_id, provider_model_id, model_name, price_prompt, price_completion)
+      select id, ${STUB_MODEL}, 'Local stub model', 0.000001, 0.000002 from providers where slug = 'stub'
+      on conflict (provider_id, provider_model_id) do nothing`);
     const accounts = [
       { username: "admin", email: "admin@localhost.dev", key: keys.adminUserKey, admin: true },
       { username: "demo", email: "demo@localhost.dev", key: keys.demoUserKey, admin: false },

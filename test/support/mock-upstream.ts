@@ -15,6 +15,8 @@ export interface RecordedRequest {
   path: string;
   authorization: string | null;
   body: Record<string, unknown>;
+  /** True when the gateway hung up before the whole response was sent. */
+  aborted: boolean;
 }
 
 export interface MockUpstream {
@@ -63,7 +65,11 @@ export async function startMockUpstream(options: { chunkDelayMs?: number } = {})
       } catch {
         // Recorded as empty.
       }
-      recorded.push({ path, authorization: req.headers.authorization ?? null, body });
+      const entry: RecordedRequest = { path, authorization: req.headers.authorization ?? null, body, aborted: false };
+      recorded.push(entry);
+      res.on("close", () => {
+        if (!res.writableFinished) entry.aborted = true;
+      });
       const model = typeof body.model === "string" ? body.model : "";
       const name = model.startsWith("fixture:") ? model.slice("fixture:".length).replace(/\?.*$/, "") : "";
       const delayMs = Number(/[?&]delay=(\d+)/.exec(model)?.[1] ?? options.chunkDelayMs ?? 0);
