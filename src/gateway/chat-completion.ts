@@ -9,10 +9,11 @@ import type { ChatCompletion, ChatRequest } from "../providers/openai-types";
 import type { InferenceContext } from "./context";
 import { costOf } from "./pricing";
 import { type ResolvedModel, resolveModel } from "./resolve-model";
+import { openAiFormat, type ResponseFormat } from "./response-format";
 import { catalogEntryFor, noUsage, settleLater } from "./settle";
 import { relayChatStream } from "./stream";
 import { clientErrorFor, timeoutError, unreachableError } from "./upstream-errors";
-import { estimateUsage, promptText, toOpenAiUsage } from "./usage";
+import { estimateUsage, promptText } from "./usage";
 
 /** Request fields that steer the gateway and are not sent upstream. */
 const gatewayOnlyFields = ["provider", "auto_web_search", "web_search_threshold"] as const;
@@ -76,7 +77,16 @@ async function dispatch(
   }
 }
 
-export async function runChatCompletion(request: ChatRequest, ctx: InferenceContext): Promise<Response> {
+export function runChatCompletion(request: ChatRequest, ctx: InferenceContext): Promise<Response> {
+  return runInference(request, ctx, openAiFormat(request));
+}
+
+/** The shared pipeline behind every front door; `format` renders the result for its clients. */
+export async function runInference(
+  request: ChatRequest,
+  ctx: InferenceContext,
+  format: ResponseFormat,
+): Promise<Response> {
   const startedAt = Date.now();
   await ensureCredit(ctx);
   const forced = typeof request.provider === "string" ? request.provider : undefined;
@@ -101,7 +111,7 @@ export async function runChatCompletion(request: ChatRequest, ctx: InferenceCont
     requestedModel: request.model,
     provider: resolved.providerId,
     upstreamModel: resolved.upstreamModel,
-    endpoint: "chat.completions" as const,
+    endpoint: format.endpoint,
     stream: request.stream === true,
     startedAt,
   };
@@ -129,7 +139,7 @@ export async function runChatCompletion(request: ChatRequest, ctx: InferenceCont
 
   if (request.stream === true && response.body) {
     clearTimer();
-    return relayChatStream({ ctx, request, resolved, response, abort, catalog: catalogOrUnpriced(), base });
+    return relayChatStream({ ctx, request, resolved, response, abort, catalog: catalogOrUnpriced(), format, base });
   }
 
   let completion: ChatCompletion;
@@ -144,7 +154,6 @@ export async function runChatCompletion(request: ChatRequest, ctx: InferenceCont
   const usage = reported ?? estimateUsage(promptText(request), completionText(completion));
   const entry = await catalogOrUnpriced();
   const cost = costOf(usage, entry.prices);
-  completion.usage = { ...(completion.usage ?? {}), ...toOpenAiUsage(usage, usdNumber(cost.nanos)) };
   settleLater(ctx, {
     ...base,
     status: "completed",
@@ -157,5 +166,5 @@ export async function runChatCompletion(request: ChatRequest, ctx: InferenceCont
     finishReason: completion.choices[0]?.finish_reason ?? null,
     errorMessage: null,
   });
-  return Response.json(completion);
+  return Response.json(format.renderCompletion(completion, usage, usdNumber(cost.nanos)));
 }

@@ -1,7 +1,7 @@
 // Relays an upstream event stream to the client chunk by chunk (pull-driven: nothing is buffered
-// beyond the event in hand). Adds cost to the usage chunk, strips the usage chunk the client did not
-// ask for, ends with an error event if the upstream fails mid-stream, and settles exactly once:
-// at the end, on an upstream error, or when the client disconnects (tokens so far, estimated if needed).
+// beyond the event in hand), rendered by the front door's StreamOutput. Ends with an error event if
+// the upstream fails mid-stream, and settles exactly once: at the end, on an upstream error, or when
+// the client disconnects (tokens so far, estimated if the upstream reported none).
 import type { EventSourceMessage } from "eventsource-parser";
 import { usdNumber } from "../lib/money";
 import type { ChatCompletionChunk, ChatRequest } from "../providers/openai-types";
@@ -9,9 +9,10 @@ import type { TokenUsage } from "../providers/types";
 import type { InferenceContext } from "./context";
 import { costOf } from "./pricing";
 import type { ResolvedModel } from "./resolve-model";
+import type { ResponseFormat } from "./response-format";
 import { type CatalogEntry, type Outcome, settleLater } from "./settle";
-import { parseEventStream, sseData, sseDone, sseHeaders } from "./sse";
-import { estimateUsage, promptText, toOpenAiUsage } from "./usage";
+import { parseEventStream, sseHeaders } from "./sse";
+import { estimateUsage, promptText } from "./usage";
 
 interface RelayInput {
   ctx: InferenceContext;
@@ -20,6 +21,7 @@ interface RelayInput {
   response: Response;
   abort: AbortController;
   catalog: Promise<CatalogEntry>;
+  format: ResponseFormat;
   base: Pick<Outcome, "requestedModel" | "provider" | "upstreamModel" | "endpoint" | "stream" | "startedAt">;
 }
 
@@ -41,7 +43,7 @@ export function relayChatStream(input: RelayInput): Response {
   if (!body) throw new Error("relayChatStream needs a response body");
   const events = parseEventStream(body).getReader();
   const transformer = resolved.adapter.createStreamTransformer(request);
-  const clientWantsUsage = request.stream_options?.include_usage === true;
+  const output = input.format.createStreamOutput();
 
   let usage: TokenUsage | undefined;
   let generated = "";
@@ -51,15 +53,8 @@ export function relayChatStream(input: RelayInput): Response {
   const releaseHold = ctx.hold();
 
   const finalUsage = () => usage ?? estimateUsage(promptText(request), generated);
-  const settle = async (status: "completed" | "failed", httpStatus: number, errorMessage: string | null) => {
-    if (settled) return;
-    settled = true;
-    try {
-      await recordOutcome(status, httpStatus, errorMessage);
-    } finally {
-      releaseHold();
-    }
-  };
+  const costUsdOf = async (current: TokenUsage) => usdNumber(costOf(current, (await input.catalog).prices).nanos);
+
   const recordOutcome = async (status: "completed" | "failed", httpStatus: number, errorMessage: string | null) => {
     const entry = await input.catalog;
     const charged = finalUsage();
@@ -76,9 +71,24 @@ export function relayChatStream(input: RelayInput): Response {
       errorMessage,
     });
   };
-  const usageWithCost = async (current: TokenUsage) => {
-    const entry = await input.catalog;
-    return toOpenAiUsage(current, usdNumber(costOf(current, entry.prices).nanos));
+  const settle = async (status: "completed" | "failed", httpStatus: number, errorMessage: string | null) => {
+    if (settled) return;
+    settled = true;
+    try {
+      await recordOutcome(status, httpStatus, errorMessage);
+    } finally {
+      releaseHold();
+    }
+  };
+  const enqueueAll = (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array[]) => {
+    for (const piece of bytes) controller.enqueue(piece);
+    return bytes.length > 0;
+  };
+  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    const charged = finalUsage();
+    enqueueAll(controller, output.finish(finishReason, charged, await costUsdOf(charged)));
+    controller.close();
+    await settle("completed", 200, null);
   };
 
   const stream = new ReadableStream<Uint8Array>({
@@ -88,26 +98,21 @@ export function relayChatStream(input: RelayInput): Response {
         try {
           next = await events.read();
         } catch (error) {
-          controller.enqueue(
-            sseData(
-              JSON.stringify({
-                error: {
-                  message: "Upstream stream failed",
-                  type: "server_error",
-                  code: "provider_stream_error",
-                  param: null,
-                },
-              }),
-            ),
+          enqueueAll(
+            controller,
+            output.error({
+              status: 502,
+              message: "Upstream stream failed",
+              code: "provider_stream_error",
+              param: null,
+            }),
           );
           controller.close();
           await settle("failed", 502, `upstream stream failed: ${String(error)}`);
           return;
         }
         if (next.done) {
-          controller.enqueue(sseDone());
-          controller.close();
-          await settle("completed", 200, null);
+          await finish(controller);
           return;
         }
         let emitted = false;
@@ -121,28 +126,22 @@ export function relayChatStream(input: RelayInput): Response {
             if (firstTokenAt === null && text.length > 0) firstTokenAt = Date.now();
             const reason = chunk.choices?.find((choice) => choice.finish_reason)?.finish_reason;
             if (reason) finishReason = reason;
-            if (part.usageOnly && !clientWantsUsage) continue;
-            if (chunk.usage && usage) chunk.usage = { ...chunk.usage, ...(await usageWithCost(usage)) };
-            controller.enqueue(sseData(JSON.stringify(chunk)));
-            emitted = true;
+            if (part.usageOnly) {
+              if (usage)
+                emitted = enqueueAll(controller, output.usageChunk(chunk, usage, await costUsdOf(usage))) || emitted;
+              continue;
+            }
+            const costUsd = chunk.usage && usage ? await costUsdOf(usage) : undefined;
+            emitted = enqueueAll(controller, output.chunk(chunk, usage, costUsd)) || emitted;
           } else if (part.type === "error") {
-            const { error } = part;
-            controller.enqueue(
-              sseData(
-                JSON.stringify({
-                  error: { message: error.message, type: "upstream_error", code: error.code, param: error.param },
-                }),
-              ),
-            );
+            enqueueAll(controller, output.error(part.error));
             controller.close();
             abort.abort(new Error("upstream reported an error"));
-            await settle("failed", 502, `upstream stream error: ${error.message}`.slice(0, 1000));
+            await settle("failed", 502, `upstream stream error: ${part.error.message}`.slice(0, 1000));
             return;
           } else {
-            controller.enqueue(sseDone());
-            controller.close();
             events.cancel().catch(() => undefined);
-            await settle("completed", 200, null);
+            await finish(controller);
             return;
           }
         }

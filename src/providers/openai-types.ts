@@ -46,7 +46,10 @@ export interface ChatCompletionChunk {
     index: number;
     delta: Partial<OpenAiMessage> & {
       role?: "assistant";
-      tool_calls?: (Partial<OpenAiToolCall> & { index: number; function?: Partial<OpenAiToolCall["function"]> })[];
+      tool_calls?: (Omit<Partial<OpenAiToolCall>, "function"> & {
+        index: number;
+        function?: Partial<OpenAiToolCall["function"]>;
+      })[];
     };
     finish_reason: string | null;
     logprobs?: unknown;

@@ -9,8 +9,9 @@ import { call, errorOf } from "../support/gateway";
 import type { RecordedRequest } from "../support/mock-upstream";
 import { readSse } from "../support/sse";
 
-const textModel = "openai/fixture:openai/chat-completion-text";
-const streamModel = "openai/fixture:openai/chat-stream-text-usage";
+// Model ids of this file only (the mock ignores `?case=`): other files price the same fixtures differently.
+const textModel = "openai/fixture:openai/chat-completion-text?case=billing";
+const streamModel = "openai/fixture:openai/chat-stream-text-usage?case=billing";
 
 const chat = (account: TestAccount, json: Record<string, unknown>) =>
   call("/v1/chat/completions", { method: "POST", key: account.apiKey, json });
@@ -62,8 +63,11 @@ function record(userId: number, requestId: string, cost: string): InferenceRecor
 
 describe("billing", () => {
   beforeAll(async () => {
-    await priceModel("openai", "fixture:openai/chat-completion-text", { prompt: "0.0000001", completion: "0.0000004" });
-    await priceModel("openai", "fixture:openai/chat-stream-text-usage", {
+    await priceModel("openai", "fixture:openai/chat-completion-text?case=billing", {
+      prompt: "0.0000001",
+      completion: "0.0000004",
+    });
+    await priceModel("openai", "fixture:openai/chat-stream-text-usage?case=billing", {
       prompt: "0.00000015",
       completion: "0.0000006",
       request: "0.0001",

@@ -50,13 +50,16 @@ describe("POST /v1/chat/completions (OpenAI-compatible providers, recorded paylo
     account = await registerAccount();
     textFixture = await fixture<TextFixture>("openai/chat-completion-text.json");
     // $0.10 per 1M prompt tokens, $0.40 per 1M completion tokens.
-    await priceModel("openai", "fixture:openai/chat-completion-text", { prompt: "0.0000001", completion: "0.0000004" });
+    await priceModel("openai", "fixture:openai/chat-completion-text?case=chat", {
+      prompt: "0.0000001",
+      completion: "0.0000004",
+    });
   });
 
   it("answers a text completion with usage and cost, and charges exactly that cost", async () => {
     const before = await balanceOf(account);
     const response = await chat(account, {
-      model: "openai/fixture:openai/chat-completion-text",
+      model: "openai/fixture:openai/chat-completion-text?case=chat",
       messages: [{ role: "user", content: "Hello" }],
       custom_vendor_field: { keep: true },
     });
@@ -80,8 +83,8 @@ describe("POST /v1/chat/completions (OpenAI-compatible providers, recorded paylo
     expect(row).toMatchObject({
       status: "completed",
       provider: "openai",
-      upstream_model: "fixture:openai/chat-completion-text",
-      requested_model: "openai/fixture:openai/chat-completion-text",
+      upstream_model: "fixture:openai/chat-completion-text?case=chat",
+      requested_model: "openai/fixture:openai/chat-completion-text?case=chat",
       prompt_tokens: prompt,
       completion_tokens: completion,
       usage_estimated: false,
@@ -104,7 +107,7 @@ describe("POST /v1/chat/completions (OpenAI-compatible providers, recorded paylo
 
   it("sends the provider its own model id and key, drops gateway fields, passes unknown fields through", async () => {
     await chat(account, {
-      model: "openai/fixture:openai/chat-completion-text",
+      model: "openai/fixture:openai/chat-completion-text?case=fields",
       provider: "openai",
       messages: [
         { role: "developer", content: "Be brief" },
@@ -112,7 +115,7 @@ describe("POST /v1/chat/completions (OpenAI-compatible providers, recorded paylo
       ],
       vendor_extension: 7,
     });
-    const sent = await lastUpstreamRequestFor("fixture:openai/chat-completion-text");
+    const sent = await lastUpstreamRequestFor("fixture:openai/chat-completion-text?case=fields");
     expect(sent?.path).toBe("/openai/v1/chat/completions");
     expect(sent?.authorization).toBe("Bearer test-openai-key");
     expect(sent?.body).toMatchObject({ vendor_extension: 7, messages: [{ role: "developer" }, { role: "user" }] });
@@ -122,7 +125,7 @@ describe("POST /v1/chat/completions (OpenAI-compatible providers, recorded paylo
   it("streams chunk by chunk, asks the upstream for usage and strips that chunk when not requested", async () => {
     const before = await balanceOf(account);
     const response = await chat(account, {
-      model: "openai/fixture:openai/chat-stream-text-usage",
+      model: "openai/fixture:openai/chat-stream-text-usage?case=unpriced",
       messages: [{ role: "user", content: "Count" }],
       stream: true,
     });
@@ -133,7 +136,7 @@ describe("POST /v1/chat/completions (OpenAI-compatible providers, recorded paylo
     expect(events.at(-1)).toBe("[DONE]");
     const chunks = events.slice(0, -1).map((data) => JSON.parse(data) as { choices: unknown[]; usage?: unknown });
     expect(chunks.every((chunk) => chunk.choices.length > 0)).toBe(true);
-    const sent = await lastUpstreamRequestFor("fixture:openai/chat-stream-text-usage");
+    const sent = await lastUpstreamRequestFor("fixture:openai/chat-stream-text-usage?case=unpriced");
     expect(sent?.body.stream_options).toEqual({ include_usage: true });
     const row = await logRow(requestId);
     expect(row).toMatchObject({ status: "completed", stream: true, usage_estimated: false, priced: false });
@@ -143,9 +146,12 @@ describe("POST /v1/chat/completions (OpenAI-compatible providers, recorded paylo
   });
 
   it("forwards the usage chunk with cost when the client asks for it", async () => {
-    await priceModel("openai", "fixture:openai/chat-stream-text-usage", { prompt: "0.000001", completion: "0.000002" });
+    await priceModel("openai", "fixture:openai/chat-stream-text-usage?case=usage", {
+      prompt: "0.000001",
+      completion: "0.000002",
+    });
     const response = await chat(account, {
-      model: "openai/fixture:openai/chat-stream-text-usage",
+      model: "openai/fixture:openai/chat-stream-text-usage?case=usage",
       messages: [{ role: "user", content: "Count" }],
       stream: true,
       stream_options: { include_usage: true },

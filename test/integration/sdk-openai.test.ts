@@ -16,7 +16,10 @@ beforeAll(async () => {
     fetch: (input: string | URL | Request, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
     maxRetries: 0,
   });
-  await priceModel("openai", "fixture:openai/chat-stream-text-usage", { prompt: "0.000001", completion: "0.000002" });
+  await priceModel("openai", "fixture:openai/chat-stream-text-usage?case=sdk", {
+    prompt: "0.000001",
+    completion: "0.000002",
+  });
 });
 
 describe("official OpenAI SDK", () => {
@@ -32,7 +35,7 @@ describe("official OpenAI SDK", () => {
 
   it("streams with include_usage, the last chunk carrying usage and cost", async () => {
     const stream = await client.chat.completions.create({
-      model: "openai/fixture:openai/chat-stream-text-usage",
+      model: "openai/fixture:openai/chat-stream-text-usage?case=sdk",
       messages: [{ role: "user", content: "Count" }],
       stream: true,
       stream_options: { include_usage: true },

@@ -1,0 +1,56 @@
+// How a front door renders the pipeline's OpenAI-shaped results for its clients. The pipeline
+// (dispatch, usage, pricing, settlement) is shared; only the rendering differs per front door.
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from "../providers/openai-types";
+import type { TokenUsage, UpstreamError } from "../providers/types";
+import { sseData, sseDone } from "./sse";
+import { toOpenAiUsage } from "./usage";
+
+/** Renders one stream; called in order: chunk* then finish, or error. */
+export interface StreamOutput {
+  /** A content chunk (never the usage-only one). `usage`/`costUsd` are set when the chunk carries usage. */
+  chunk(chunk: ChatCompletionChunk, usage: TokenUsage | undefined, costUsd: number | undefined): Uint8Array[];
+  /** The upstream's extra usage-only chunk, with the final usage priced. */
+  usageChunk(chunk: ChatCompletionChunk, usage: TokenUsage, costUsd: number): Uint8Array[];
+  finish(finishReason: string | null, usage: TokenUsage, costUsd: number): Uint8Array[];
+  error(error: UpstreamError): Uint8Array[];
+}
+
+export interface ResponseFormat {
+  endpoint: "chat.completions" | "messages";
+  renderCompletion(completion: ChatCompletion, usage: TokenUsage, costUsd: number): unknown;
+  createStreamOutput(): StreamOutput;
+}
+
+/** OpenAI chat completions: chunks as they come, the usage chunk only when asked for, then [DONE]. */
+export function openAiFormat(request: ChatRequest): ResponseFormat {
+  const clientWantsUsage = request.stream_options?.include_usage === true;
+  return {
+    endpoint: "chat.completions",
+    renderCompletion(completion, usage, costUsd) {
+      completion.usage = { ...(completion.usage ?? {}), ...toOpenAiUsage(usage, costUsd) };
+      return completion;
+    },
+    createStreamOutput() {
+      return {
+        chunk(chunk, usage, costUsd) {
+          if (chunk.usage && usage && costUsd !== undefined)
+            chunk.usage = { ...chunk.usage, ...toOpenAiUsage(usage, costUsd) };
+          return [sseData(JSON.stringify(chunk))];
+        },
+        usageChunk(chunk, usage, costUsd) {
+          if (!clientWantsUsage) return [];
+          chunk.usage = { ...(chunk.usage ?? {}), ...toOpenAiUsage(usage, costUsd) };
+          return [sseData(JSON.stringify(chunk))];
+        },
+        finish: () => [sseDone()],
+        error: (error) => [
+          sseData(
+            JSON.stringify({
+              error: { message: error.message, type: "upstream_error", code: error.code, param: error.param },
+            }),
+          ),
+        ],
+      };
+    },
+  };
+}
