@@ -83,6 +83,9 @@ describe("OpenAPI document and docs page", () => {
       ["/user/api-keys", "get", ["200", "401"]],
       ["/user/api-keys", "post", ["201", "400", "409"]],
       ["/user/api-keys/{id}", "delete", ["200", "404", "409"]],
+      ["/v1/chat/completions", "post", ["200", "400", "401", "402", "403", "404", "429", "502", "504"]],
+      ["/chat/completions", "post", ["200", "400", "402"]],
+      ["/v1/generation", "get", ["200", "404"]],
     ];
     for (const [path, method, statuses] of expected) {
       const operation = document.paths[path]?.[method];
