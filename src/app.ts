@@ -7,7 +7,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { isDatabaseUnavailable } from "./db/client";
 import { type AppEnv, ConfigError } from "./env";
-import { ApiError, errorBody } from "./lib/errors";
+import { ApiError } from "./lib/errors";
 import { API_VERSION } from "./lib/version";
 import { config } from "./middleware/config";
 import { database } from "./middleware/database";
@@ -15,8 +15,10 @@ import { requestId } from "./middleware/request-id";
 import { sentry } from "./middleware/sentry";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
+import { errorResponse } from "./routes/error-response";
 import { generationRoutes } from "./routes/generation";
 import { healthRoutes } from "./routes/health";
+import { messagesRoutes } from "./routes/messages";
 import { validationHook } from "./routes/router";
 import { userRoutes } from "./routes/user";
 
@@ -66,6 +68,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", userRoutes);
   app.route("/", chatRoutes);
   app.route("/", generationRoutes);
+  app.route("/", messagesRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -88,27 +91,29 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Edge LLM Gateway API" }));
 
-  app.notFound((c) => c.json(errorBody(404, `No route for ${c.req.method} ${c.req.path}`, "route_not_found"), 404));
+  app.notFound((c) => errorResponse(c, 404, `No route for ${c.req.method} ${c.req.path}`, "route_not_found"));
 
   app.onError((error, c) => {
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-      return c.json(error.toBody(), error.status);
+      return errorResponse(c, error.status, error.message, error.code, error.param);
     }
     if (error instanceof HTTPException) {
       // Hono's own rejections (e.g. malformed JSON from the validator) keep their status.
       const malformedJson = /json/i.test(error.message);
-      return c.json(
-        errorBody(error.status, error.message || "Bad request", malformedJson ? "invalid_json" : "http_error"),
+      return errorResponse(
+        c,
         error.status,
+        error.message || "Bad request",
+        malformedJson ? "invalid_json" : "http_error",
       );
     }
     logError(c, error);
-    if (error instanceof ConfigError) return c.json(errorBody(500, error.message, "invalid_configuration"), 500);
+    if (error instanceof ConfigError) return errorResponse(c, 500, error.message, "invalid_configuration");
     if (isDatabaseUnavailable(error)) {
-      return c.json(errorBody(503, "The database is unavailable; try again shortly", "database_unavailable"), 503);
+      return errorResponse(c, 503, "The database is unavailable; try again shortly", "database_unavailable");
     }
-    return c.json(errorBody(500, "Internal server error", "internal_error"), 500);
+    return errorResponse(c, 500, "Internal server error", "internal_error");
   });
 
   return app;

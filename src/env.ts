@@ -121,6 +121,8 @@ export interface Variables {
   hold: () => () => void;
   sentry: Toucan | undefined;
   auth: AuthContext;
+  /** Which error shape this route answers in (Anthropic's on /v1/messages). */
+  errorDialect: "openai" | "anthropic";
 }
 
 export interface AppEnv {

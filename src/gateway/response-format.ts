@@ -31,18 +31,37 @@ export function openAiFormat(request: ChatRequest): ResponseFormat {
       return completion;
     },
     createStreamOutput() {
+      let last: ChatCompletionChunk | undefined;
+      let usageSent = false;
       return {
         chunk(chunk, usage, costUsd) {
-          if (chunk.usage && usage && costUsd !== undefined)
+          last = chunk;
+          if (chunk.usage && usage && costUsd !== undefined) {
             chunk.usage = { ...chunk.usage, ...toOpenAiUsage(usage, costUsd) };
+            usageSent = true;
+          }
           return [sseData(JSON.stringify(chunk))];
         },
         usageChunk(chunk, usage, costUsd) {
           if (!clientWantsUsage) return [];
           chunk.usage = { ...(chunk.usage ?? {}), ...toOpenAiUsage(usage, costUsd) };
+          usageSent = true;
           return [sseData(JSON.stringify(chunk))];
         },
-        finish: () => [sseDone()],
+        finish(_finishReason, usage, costUsd) {
+          // Providers that never send OpenAI's usage-only chunk (Anthropic, Gemini) still owe it to a
+          // client that asked for it: build it from the final usage.
+          if (!clientWantsUsage || usageSent) return [sseDone()];
+          const usageChunk: ChatCompletionChunk = {
+            id: last?.id ?? "chatcmpl-gateway",
+            object: "chat.completion.chunk",
+            created: last?.created ?? Math.floor(Date.now() / 1000),
+            model: last?.model ?? request.model,
+            choices: [],
+            usage: toOpenAiUsage(usage, costUsd),
+          };
+          return [sseData(JSON.stringify(usageChunk)), sseDone()];
+        },
         error: (error) => [
           sseData(
             JSON.stringify({

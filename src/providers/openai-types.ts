@@ -37,6 +37,23 @@ export interface ChatCompletion {
   [key: string]: unknown;
 }
 
+/** A streamed tool call fragment: the first one names the call, later ones carry argument text. */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: "function";
+  function?: { name?: string; arguments?: string };
+}
+
+export interface ChatCompletionDelta {
+  role?: "assistant";
+  content?: string | null;
+  reasoning_content?: string | null;
+  refusal?: string | null;
+  tool_calls?: ToolCallDelta[];
+  [key: string]: unknown;
+}
+
 export interface ChatCompletionChunk {
   id: string;
   object: "chat.completion.chunk";
@@ -44,13 +61,7 @@ export interface ChatCompletionChunk {
   model: string;
   choices: {
     index: number;
-    delta: Partial<OpenAiMessage> & {
-      role?: "assistant";
-      tool_calls?: (Omit<Partial<OpenAiToolCall>, "function"> & {
-        index: number;
-        function?: Partial<OpenAiToolCall["function"]>;
-      })[];
-    };
+    delta: ChatCompletionDelta;
     finish_reason: string | null;
     logprobs?: unknown;
   }[];

@@ -1,6 +1,8 @@
 // Every provider the gateway can route to. `ProviderId` is derived from this object.
 import type { Env } from "../env";
 import { ConfigError } from "../env";
+import { anthropicAdapter } from "./anthropic";
+import { googleAdapter } from "./google";
 import { createOpenAiCompatibleAdapter } from "./openai-compatible/adapter";
 import { type OpenAiCompatibleVendorId, openAiCompatibleVendors } from "./openai-compatible/vendors";
 import type { ProviderAdapter, ProviderSettings } from "./types";
@@ -11,6 +13,8 @@ const openAiCompatibleAdapters = Object.fromEntries(
 
 export const providers = {
   ...openAiCompatibleAdapters,
+  anthropic: anthropicAdapter,
+  google: googleAdapter,
 } satisfies Record<string, ProviderAdapter>;
 
 export type ProviderId = keyof typeof providers;

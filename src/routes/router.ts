@@ -3,7 +3,7 @@
 import type { Hook } from "@hono/zod-openapi";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { errorBody } from "../lib/errors";
+import { errorResponse } from "./error-response";
 
 type AnyHook = Hook<unknown, AppEnv, string, unknown>;
 
@@ -13,7 +13,7 @@ export const validationHook: AnyHook = (result, c) => {
   const param = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : null;
   const where = result.target === "json" ? "body" : result.target;
   const message = issue ? `Invalid ${where}${param ? ` field '${param}'` : ""}: ${issue.message}` : `Invalid ${where}`;
-  return c.json(errorBody(400, message, "invalid_request", param), 400);
+  return errorResponse(c, 400, message, "invalid_request", param);
 };
 
 export function createRouter(): OpenAPIHono<AppEnv> {

@@ -67,17 +67,23 @@ export async function startMockUpstream(options: { chunkDelayMs?: number } = {})
       }
       const entry: RecordedRequest = { path, authorization: req.headers.authorization ?? null, body, aborted: false };
       recorded.push(entry);
+      entry.authorization ??=
+        (req.headers["x-api-key"] as string | undefined) ??
+        (req.headers["x-goog-api-key"] as string | undefined) ??
+        null;
       res.on("close", () => {
         if (!res.writableFinished) entry.aborted = true;
       });
-      const model = typeof body.model === "string" ? body.model : "";
+      // Gemini names the model and the streaming mode in the path: /models/<model>:streamGenerateContent.
+      const geminiCall = /\/models\/(.+):(generateContent|streamGenerateContent)$/.exec(decodeURIComponent(path));
+      const model = typeof body.model === "string" ? body.model : (geminiCall?.[1] ?? "");
+      const wantsStream = body.stream === true || geminiCall?.[2] === "streamGenerateContent";
       const name = model.startsWith("fixture:") ? model.slice("fixture:".length).replace(/\?.*$/, "") : "";
       const delayMs = Number(/[?&]delay=(\d+)/.exec(model)?.[1] ?? options.chunkDelayMs ?? 0);
       const base = `${fixturesRoot}${name}`;
       const streamFile = `${base}.sse`;
       const jsonFile = `${base}.json`;
-      const file =
-        body.stream === true && existsSync(streamFile) ? streamFile : existsSync(jsonFile) ? jsonFile : undefined;
+      const file = wantsStream && existsSync(streamFile) ? streamFile : existsSync(jsonFile) ? jsonFile : undefined;
       if (!name || !file || name.includes("..")) {
         res.writeHead(404, { "content-type": "application/json" }).end(
           JSON.stringify({
@@ -135,6 +141,8 @@ export const mockedProviders = [
   "cerebras",
   "openrouter",
   "huggingface",
+  "anthropic",
+  "google",
 ] as const;
 
 export function mockProviderBindings(mockUrl: string): Record<string, string> {

@@ -1,0 +1,54 @@
+// The native Anthropic Messages API adapter (POST /v1/messages), not Anthropic's OpenAI-compatible
+// endpoint: the native API reports cache writes and streams thinking, which the compat layer drops.
+import { readOpenAiStyleError } from "../openai-compatible/adapter";
+import type { ProviderAdapter, UpstreamError } from "../types";
+import { toAnthropicRequest } from "./request";
+import { isRecord, parseAnthropicCompletion } from "./response";
+import { createAnthropicStreamTransformer } from "./stream";
+
+export const anthropicVersion = "2023-06-01";
+
+/**
+ * Reads `{"type":"error","error":{"type","message"}}` (code = error.type); other bodies, and the
+ * Retry-After header, are read the OpenAI-style way (which falls back to the raw text).
+ */
+export function parseAnthropicError(status: number, bodyText: string, headers: Headers): UpstreamError {
+  const base = readOpenAiStyleError(status, bodyText, headers);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bodyText);
+  } catch {
+    return base;
+  }
+  if (!isRecord(parsed) || parsed.type !== "error" || !isRecord(parsed.error)) return base;
+  const { type, message } = parsed.error;
+  return {
+    ...base,
+    message: typeof message === "string" && message ? message : base.message,
+    code: typeof type === "string" ? type : base.code,
+  };
+}
+
+export const anthropicAdapter: ProviderAdapter = {
+  id: "anthropic",
+  displayName: "Anthropic",
+  defaultBaseUrl: "https://api.anthropic.com/v1",
+
+  buildRequest(request, settings) {
+    return {
+      url: `${settings.baseUrl.replace(/\/+$/, "")}/messages`,
+      method: "POST",
+      headers: {
+        "x-api-key": settings.apiKey,
+        "anthropic-version": anthropicVersion,
+        "content-type": "application/json",
+        accept: request.stream ? "text/event-stream" : "application/json",
+      },
+      body: JSON.stringify(toAnthropicRequest(request)),
+    };
+  },
+
+  parseCompletion: parseAnthropicCompletion,
+  createStreamTransformer: createAnthropicStreamTransformer,
+  parseError: parseAnthropicError,
+};

@@ -1,0 +1,21 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../../env";
+import { requireApiKey } from "../../middleware/auth";
+import type { AnthropicMessagesRequest } from "../../providers/anthropic/wire-types";
+import { createRouter } from "../router";
+import { createMessage } from "./messages.handlers";
+import { messagesRoute } from "./messages.routes";
+
+/** Everything that fails on this route, auth and validation included, answers in Anthropic's error shape. */
+const anthropicErrors = createMiddleware<AppEnv>(async (c, next) => {
+  c.set("errorDialect", "anthropic");
+  await next();
+});
+
+const router = createRouter();
+router.use(messagesRoute.path, anthropicErrors, requireApiKey({ scope: "inference", onExpiredTrial: "forbidden" }));
+
+export const messagesRoutes = router.openapi(messagesRoute, (c) =>
+  // The schema checked the fields the translation relies on; the rest passes through loosely.
+  createMessage(c, c.req.valid("json") as AnthropicMessagesRequest),
+);
