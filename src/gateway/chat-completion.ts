@@ -117,23 +117,33 @@ export async function runInference(
   };
   const catalogOrUnpriced = () => catalog.catch(() => ({ modelId: null, prices: undefined }));
 
-  const { response, abort, clearTimer } = await dispatch(ctx, resolved, upstreamRequest);
+  const failedOutcome = async (httpStatus: number, errorMessage: string) => ({
+    ...base,
+    status: "failed" as const,
+    httpStatus,
+    usage: noUsage,
+    usageEstimated: false,
+    catalog: await catalogOrUnpriced(),
+    cost: { nanos: 0n, priced: true },
+    firstTokenAt: null,
+    finishReason: null,
+    errorMessage: errorMessage.slice(0, 1000),
+  });
+
+  let dispatched: Dispatched;
+  try {
+    dispatched = await dispatch(ctx, resolved, upstreamRequest);
+  } catch (error) {
+    // Timeouts and unreachable providers are logged like any other failed request.
+    if (error instanceof ApiError) settleLater(ctx, await failedOutcome(error.status, error.message));
+    throw error;
+  }
+  const { response, abort, clearTimer } = dispatched;
   if (!response.ok) {
     clearTimer();
     const error = resolved.adapter.parseError(response.status, await response.text(), response.headers);
     const mapped = clientErrorFor(error, resolved.providerId);
-    settleLater(ctx, {
-      ...base,
-      status: "failed",
-      httpStatus: mapped.status,
-      usage: noUsage,
-      usageEstimated: false,
-      catalog: await catalogOrUnpriced(),
-      cost: { nanos: 0n, priced: true },
-      firstTokenAt: null,
-      finishReason: null,
-      errorMessage: `upstream HTTP ${response.status}: ${error.message}`.slice(0, 1000),
-    });
+    settleLater(ctx, await failedOutcome(mapped.status, `upstream HTTP ${response.status}: ${error.message}`));
     throw mapped;
   }
 

@@ -106,6 +106,10 @@ export async function startMockUpstream(options: { chunkDelayMs?: number } = {})
       };
       if (typeof retryAfter === "string") headers["retry-after"] = retryAfter;
       const payload = readFileSync(file, "utf8");
+      // `?headers_after=<ms>` holds the response headers back (for timeout tests).
+      const headersAfterMs = Number(/[?&]headers_after=(\d+)/.exec(model)?.[1] ?? 0);
+      if (headersAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, headersAfterMs));
+      if (res.destroyed) return;
       res.writeHead(status, headers);
       if (!file.endsWith(".sse")) {
         res.end(payload);
