@@ -12,9 +12,38 @@ export interface ProviderSettings {
 
 export interface UpstreamRequest {
   url: string;
-  method: "POST";
+  method: "POST" | "GET";
   headers: Record<string, string>;
-  body: string;
+  body?: string;
+}
+
+/** One model as a provider's model list describes it (fields the provider does not give are absent). */
+export interface ListedModel {
+  /** The id the provider's API takes. */
+  id: string;
+  name?: string;
+  description?: string;
+  contextLength?: number;
+  maxCompletionTokens?: number;
+  inputModalities?: string[];
+  outputModalities?: string[];
+  supportedParameters?: string[];
+  huggingFaceId?: string;
+  /** USD per token as exact decimal strings, when the provider publishes prices. */
+  pricing?: {
+    prompt?: string;
+    completion?: string;
+    cacheRead?: string;
+    cacheWrite?: string;
+    request?: string;
+    image?: string;
+  };
+}
+
+/** One page of a model list; `nextCursor` is set while the provider says there are more. */
+export interface ModelPage {
+  models: ListedModel[];
+  nextCursor?: string;
 }
 
 /** Token counts as the upstream reported them, normalised to OpenAI's meaning (cached ⊆ prompt). */
@@ -69,4 +98,7 @@ export interface ProviderAdapter {
   parseCompletion(body: unknown): ParsedCompletion;
   createStreamTransformer(request: ChatRequest): StreamTransformer;
   parseError(status: number, bodyText: string, headers: Headers): UpstreamError;
+  /** The request for one page of the provider's model list (`cursor` from the previous page). */
+  buildModelListRequest(settings: ProviderSettings, cursor?: string): UpstreamRequest;
+  parseModelList(body: unknown): ModelPage;
 }

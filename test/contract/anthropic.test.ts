@@ -21,7 +21,7 @@ const settings = { apiKey: "sk-ant-test", baseUrl: "https://api.anthropic.com/v1
 /** The Anthropic body the adapter would send for an OpenAI request. */
 function anthropicBody(request: Partial<ChatRequest>): AnthropicMessagesRequest {
   const chatRequest: ChatRequest = { model: "claude-haiku-4-5", messages: [], ...request };
-  return JSON.parse(anthropicAdapter.buildRequest(chatRequest, settings).body);
+  return JSON.parse(anthropicAdapter.buildRequest(chatRequest, settings).body ?? "");
 }
 
 /** The request body recorded beside a fixture. */

@@ -20,7 +20,7 @@ const streamRequest: ChatRequest = { model: "gemini-2.5-flash", messages: [], st
 const recorded = (name: string) => fixtureJson<RecordedExchange>(`google/${name}.meta.json`);
 const recordedBody = (name: string) => JSON.parse(recorded(name).request.body) as GeminiGenerateContentRequest;
 const geminiBody = (request: ChatRequest) =>
-  JSON.parse(googleAdapter.buildRequest(request, settings).body) as GeminiGenerateContentRequest;
+  JSON.parse(googleAdapter.buildRequest(request, settings).body ?? "") as GeminiGenerateContentRequest;
 
 /** The text parts of a response's first candidate: the answer, or the thought summaries. */
 function textOf(response: GeminiGenerateContentResponse, thoughts: boolean): string {
@@ -235,7 +235,7 @@ describe("Google adapter: requests", () => {
     const built = googleAdapter.buildRequest(request, { ...settings, baseUrl: `${settings.baseUrl}/` });
     expect(built.url).toBe(recorded(name).request.url);
     expect(built.headers).toMatchObject({ "x-goog-api-key": "test-key", "content-type": "application/json" });
-    expect(JSON.parse(built.body)).toEqual(expected);
+    expect(JSON.parse(built.body ?? "")).toEqual(expected);
   });
 
   it("rebuilds the recorded requests with temperature and with tools", () => {

@@ -17,9 +17,9 @@ describe("OpenAI-compatible adapter: requests", () => {
     const openai = providers.openai.buildRequest(request, settings);
     expect(openai.url).toBe("https://example.test/v1/chat/completions");
     expect(openai.headers.authorization).toBe("Bearer k");
-    expect(JSON.parse(openai.body).stream_options).toEqual({ include_usage: true });
+    expect(JSON.parse(openai.body ?? "").stream_options).toEqual({ include_usage: true });
     const mistral = providers.mistral.buildRequest({ ...request, stream_options: { include_usage: true } }, settings);
-    expect(JSON.parse(mistral.body)).not.toHaveProperty("stream_options");
+    expect(JSON.parse(mistral.body ?? "")).not.toHaveProperty("stream_options");
   });
 });
 

@@ -2,11 +2,13 @@
 // endpoint: the native API reports cache writes and streams thinking, which the compat layer drops.
 import { readOpenAiStyleError } from "../openai-compatible/adapter";
 import type { ProviderAdapter, UpstreamError } from "../types";
+import { buildAnthropicModelListRequest, parseAnthropicModelList } from "./models";
 import { toAnthropicRequest } from "./request";
 import { isRecord, parseAnthropicCompletion } from "./response";
 import { createAnthropicStreamTransformer } from "./stream";
+import { anthropicVersion } from "./version";
 
-export const anthropicVersion = "2023-06-01";
+export { anthropicVersion } from "./version";
 
 /**
  * Reads `{"type":"error","error":{"type","message"}}` (code = error.type); other bodies, and the
@@ -51,4 +53,6 @@ export const anthropicAdapter: ProviderAdapter = {
   parseCompletion: parseAnthropicCompletion,
   createStreamTransformer: createAnthropicStreamTransformer,
   parseError: parseAnthropicError,
+  buildModelListRequest: buildAnthropicModelListRequest,
+  parseModelList: parseAnthropicModelList,
 };

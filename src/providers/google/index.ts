@@ -1,5 +1,6 @@
 // The native Google Gemini adapter (Gemini API, v1beta generateContent / streamGenerateContent).
 import type { ProviderAdapter } from "../types";
+import { buildGeminiModelListRequest, parseGeminiModelList } from "./models";
 import { toGeminiRequest } from "./request";
 import { readGoogleError, toChatCompletion } from "./response";
 import { createGeminiStreamTransformer } from "./stream";
@@ -28,4 +29,6 @@ export const googleAdapter: ProviderAdapter = {
   parseCompletion: toChatCompletion,
   createStreamTransformer: createGeminiStreamTransformer,
   parseError: readGoogleError,
+  buildModelListRequest: buildGeminiModelListRequest,
+  parseModelList: parseGeminiModelList,
 };

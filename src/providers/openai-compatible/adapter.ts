@@ -2,6 +2,7 @@
 import { usageFromOpenAi } from "../../gateway/usage";
 import type { ChatCompletion, ChatCompletionChunk } from "../openai-types";
 import type { ProviderAdapter, StreamPart, UpstreamError } from "../types";
+import { parseOpenAiModelList } from "./models";
 import type { OpenAiCompatibleVendor } from "./vendors";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -119,5 +120,15 @@ export function createOpenAiCompatibleAdapter(id: string, vendor: OpenAiCompatib
     },
 
     parseError: readOpenAiStyleError,
+
+    buildModelListRequest(settings) {
+      return {
+        url: `${settings.baseUrl.replace(/\/+$/, "")}/models`,
+        method: "GET",
+        headers: { authorization: `Bearer ${settings.apiKey}`, accept: "application/json", ...vendor.headers },
+      };
+    },
+
+    parseModelList: parseOpenAiModelList,
   };
 }

@@ -1,0 +1,34 @@
+// Anthropic's model list: `GET /v1/models?limit=&after_id=`, paginated with has_more / last_id.
+import type { ListedModel, ModelPage, ProviderSettings, UpstreamRequest } from "../types";
+import { anthropicVersion } from "./version";
+
+/** Anthropic's largest page size. */
+const pageSize = 1000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function buildAnthropicModelListRequest(settings: ProviderSettings, cursor?: string): UpstreamRequest {
+  const url = new URL(`${settings.baseUrl.replace(/\/+$/, "")}/models`);
+  url.searchParams.set("limit", String(pageSize));
+  if (cursor) url.searchParams.set("after_id", cursor);
+  return {
+    url: url.toString(),
+    method: "GET",
+    headers: { "x-api-key": settings.apiKey, "anthropic-version": anthropicVersion, accept: "application/json" },
+  };
+}
+
+export function parseAnthropicModelList(body: unknown): ModelPage {
+  if (!isRecord(body) || !Array.isArray(body.data)) throw new TypeError("Anthropic model list has no data array");
+  const models: ListedModel[] = body.data
+    .filter(isRecord)
+    .flatMap((entry) =>
+      typeof entry.id === "string"
+        ? [{ id: entry.id, name: typeof entry.display_name === "string" ? entry.display_name : undefined }]
+        : [],
+    );
+  const nextCursor = body.has_more === true && typeof body.last_id === "string" ? body.last_id : undefined;
+  return { models, nextCursor };
+}

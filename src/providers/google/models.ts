@@ -1,0 +1,41 @@
+// Gemini's model list: `GET /v1beta/models?pageSize=&pageToken=`, paginated with nextPageToken.
+// Only models that can generate content are chat models.
+import type { ListedModel, ModelPage, ProviderSettings, UpstreamRequest } from "../types";
+
+/** The Gemini API's largest page size. */
+const pageSize = 1000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function buildGeminiModelListRequest(settings: ProviderSettings, cursor?: string): UpstreamRequest {
+  const url = new URL(`${settings.baseUrl.replace(/\/+$/, "")}/models`);
+  url.searchParams.set("pageSize", String(pageSize));
+  if (cursor) url.searchParams.set("pageToken", cursor);
+  return {
+    url: url.toString(),
+    method: "GET",
+    headers: { "x-goog-api-key": settings.apiKey, accept: "application/json" },
+  };
+}
+
+function listedModel(entry: Record<string, unknown>): ListedModel | undefined {
+  const methods = Array.isArray(entry.supportedGenerationMethods) ? entry.supportedGenerationMethods : [];
+  if (typeof entry.name !== "string" || !methods.includes("generateContent")) return undefined;
+  return {
+    id: entry.name.replace(/^models\//, ""),
+    name: typeof entry.displayName === "string" ? entry.displayName : undefined,
+    description: typeof entry.description === "string" ? entry.description : undefined,
+    contextLength: typeof entry.inputTokenLimit === "number" ? entry.inputTokenLimit : undefined,
+    maxCompletionTokens: typeof entry.outputTokenLimit === "number" ? entry.outputTokenLimit : undefined,
+  };
+}
+
+export function parseGeminiModelList(body: unknown): ModelPage {
+  if (!isRecord(body) || !Array.isArray(body.models)) throw new TypeError("Gemini model list has no models array");
+  const models = body.models.filter(isRecord).flatMap((entry) => listedModel(entry) ?? []);
+  const nextCursor =
+    typeof body.nextPageToken === "string" && body.nextPageToken.length > 0 ? body.nextPageToken : undefined;
+  return { models, nextCursor };
+}
