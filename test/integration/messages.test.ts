@@ -62,6 +62,7 @@ describe("Anthropic SDK → /v1/messages", () => {
       .withResponse();
     const usage = response.data.usage;
     expect(usage.cache_read_input_tokens).toBeGreaterThan(0);
+    const reportedCost = (usage as typeof usage & { cost?: number }).cost;
     const row = await logRowOf(response.response.headers.get("x-request-id"));
     expect(row.endpoint).toBe("messages");
     expect(Number(row.cached_tokens)).toBe(usage.cache_read_input_tokens);
@@ -75,6 +76,7 @@ describe("Anthropic SDK → /v1/messages", () => {
       (usage.cache_creation_input_tokens ?? 0) * 1250 +
       usage.output_tokens * 5000;
     expect(row.cost_usd).toBe((nanos / 1e9).toFixed(9));
+    expect(reportedCost).toBe(nanos / 1e9);
   });
 
   it("streams Anthropic natively-shaped events that the SDK's stream helper assembles", async () => {
@@ -101,6 +103,18 @@ describe("Anthropic SDK → /v1/messages", () => {
     const final = await stream.finalMessage();
     expect(final.usage.output_tokens).toBeGreaterThan(0);
     expect(final.stop_reason).toBe("end_turn");
+    // The gateway's charge rides along in message_delta's usage, as on the OpenAI front door.
+    const events = await anthropic.messages.create({
+      model: "openai/fixture:openai/chat-stream-text-usage?case=messages",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "Count" }],
+      stream: true,
+    });
+    let cost: unknown;
+    for await (const event of events) {
+      if (event.type === "message_delta") cost = (event.usage as typeof event.usage & { cost?: number }).cost;
+    }
+    expect(typeof cost).toBe("number");
   });
 
   it("crosses formats: an Anthropic client reaching an OpenAI model with tools", async () => {

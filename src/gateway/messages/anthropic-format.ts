@@ -13,7 +13,11 @@ const encodeAll = (events: Parameters<typeof encodeAnthropicEvent>[0][]) =>
 export function anthropicFormat(requestedModel: string, requestId: string): ResponseFormat {
   return {
     endpoint: "messages",
-    renderCompletion: (completion, usage: TokenUsage) => chatCompletionToAnthropic(completion, usage, requestedModel),
+    renderCompletion(completion, usage: TokenUsage, costUsd) {
+      const message = chatCompletionToAnthropic(completion, usage, requestedModel);
+      // Not in Anthropic's schema: the gateway's charge for this request, in USD (SDKs keep extra fields).
+      return { ...message, usage: { ...message.usage, cost: costUsd } };
+    },
     createStreamOutput(): StreamOutput {
       let streamEncoder: AnthropicStreamEncoder | undefined;
       const encoderFor = (upstreamId: string) => {
@@ -27,7 +31,14 @@ export function anthropicFormat(requestedModel: string, requestId: string): Resp
         chunk: (chunk) => encodeAll(encoderFor(chunk.id).chunk(chunk)),
         // Usage reaches Anthropic clients in message_delta, at the end.
         usageChunk: () => [],
-        finish: (finishReason, usage) => encodeAll(encoderFor(requestId).finish(finishReason, usage)),
+        finish: (finishReason, usage, costUsd) =>
+          encodeAll(
+            encoderFor(requestId)
+              .finish(finishReason, usage)
+              .map((event) =>
+                event.type === "message_delta" ? { ...event, usage: { ...event.usage, cost: costUsd } } : event,
+              ),
+          ),
         error: (error) => {
           const status = error.status >= 400 ? error.status : 502;
           return encodeAll([encoderFor(requestId).error(anthropicErrorType(status), error.message)]);
