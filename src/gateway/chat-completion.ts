@@ -6,6 +6,7 @@ import { findProvidersOfModel } from "../db/models";
 import { ApiError, forbidden, paymentRequired } from "../lib/errors";
 import { parseUsd, usdNumber } from "../lib/money";
 import type { ChatCompletion, ChatRequest } from "../providers/openai-types";
+import type { UpstreamRequest } from "../providers/types";
 import type { InferenceContext } from "./context";
 import { costOf } from "./pricing";
 import { type ResolvedModel, resolveModel } from "./resolve-model";
@@ -47,12 +48,7 @@ interface Dispatched {
 }
 
 /** Sends the request upstream; the timeout covers the wait for response headers. */
-async function dispatch(
-  ctx: InferenceContext,
-  resolved: ResolvedModel,
-  upstreamRequest: ChatRequest,
-): Promise<Dispatched> {
-  const call = resolved.adapter.buildRequest(upstreamRequest, resolved.settings);
+async function dispatch(ctx: InferenceContext, resolved: ResolvedModel, call: UpstreamRequest): Promise<Dispatched> {
   const abort = new AbortController();
   const timeoutMs = ctx.config.UPSTREAM_TIMEOUT_MS;
   let timedOut = false;
@@ -78,15 +74,23 @@ async function dispatch(
 }
 
 export function runChatCompletion(request: ChatRequest, ctx: InferenceContext): Promise<Response> {
-  return runInference(request, ctx, openAiFormat(request));
+  return runInference({ request, format: openAiFormat(request) }, ctx);
 }
 
-/** The shared pipeline behind every front door; `format` renders the result for its clients. */
-export async function runInference(
-  request: ChatRequest,
-  ctx: InferenceContext,
-  format: ResponseFormat,
-): Promise<Response> {
+export interface InferenceInput {
+  /** The request in the gateway's internal (OpenAI) form: translated for most providers. */
+  request: ChatRequest;
+  /** How results are rendered for this front door's clients. */
+  format: ResponseFormat;
+  /** The Anthropic Messages body as the client sent it, for providers that take it untranslated. */
+  messagesBody?: Record<string, unknown>;
+  /** How the untranslated provider's own results are rendered (a pass-through). */
+  passThroughFormat?: ResponseFormat;
+}
+
+/** The shared pipeline behind every front door. */
+export async function runInference(input: InferenceInput, ctx: InferenceContext): Promise<Response> {
+  const { request } = input;
   const startedAt = Date.now();
   await ensureCredit(ctx);
   const forced = typeof request.provider === "string" ? request.provider : undefined;
@@ -106,6 +110,13 @@ export async function runInference(
 
   const upstreamRequest: ChatRequest = { ...request, model: resolved.upstreamModel };
   for (const field of gatewayOnlyFields) delete upstreamRequest[field];
+  // A provider that speaks the client's own format gets the client's body, untranslated.
+  const passThrough = input.messagesBody && input.passThroughFormat ? resolved.adapter.messagesApi : undefined;
+  const format = passThrough && input.passThroughFormat ? input.passThroughFormat : input.format;
+  const call =
+    passThrough && input.messagesBody
+      ? passThrough.buildRequest(input.messagesBody, resolved.upstreamModel, resolved.settings)
+      : resolved.adapter.buildRequest(upstreamRequest, resolved.settings);
 
   const base = {
     requestedModel: request.model,
@@ -132,7 +143,7 @@ export async function runInference(
 
   let dispatched: Dispatched;
   try {
-    dispatched = await dispatch(ctx, resolved, upstreamRequest);
+    dispatched = await dispatch(ctx, resolved, call);
   } catch (error) {
     // Timeouts and unreachable providers are logged like any other failed request.
     if (error instanceof ApiError) settleLater(ctx, await failedOutcome(error.status, error.message));
@@ -154,8 +165,10 @@ export async function runInference(
 
   let completion: ChatCompletion;
   let reported: ReturnType<typeof resolved.adapter.parseCompletion>["usage"];
+  let upstreamBody: unknown;
   try {
-    ({ completion, usage: reported } = resolved.adapter.parseCompletion(await response.json()));
+    upstreamBody = await response.json();
+    ({ completion, usage: reported } = resolved.adapter.parseCompletion(upstreamBody));
   } catch {
     throw new ApiError(502, `Provider '${resolved.providerId}' sent an unreadable response`, "provider_bad_response");
   } finally {
@@ -176,5 +189,5 @@ export async function runInference(
     finishReason: completion.choices[0]?.finish_reason ?? null,
     errorMessage: null,
   });
-  return Response.json(format.renderCompletion(completion, usage, usdNumber(cost.nanos)));
+  return Response.json(format.renderCompletion(completion, usage, usdNumber(cost.nanos), upstreamBody));
 }

@@ -1,5 +1,6 @@
 // How a front door renders the pipeline's OpenAI-shaped results for its clients. The pipeline
 // (dispatch, usage, pricing, settlement) is shared; only the rendering differs per front door.
+import type { EventSourceMessage } from "eventsource-parser";
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from "../providers/openai-types";
 import type { TokenUsage, UpstreamError } from "../providers/types";
 import { sseData, sseDone } from "./sse";
@@ -13,11 +14,21 @@ export interface StreamOutput {
   usageChunk(chunk: ChatCompletionChunk, usage: TokenUsage, costUsd: number): Uint8Array[];
   finish(finishReason: string | null, usage: TokenUsage, costUsd: number): Uint8Array[];
   error(error: UpstreamError): Uint8Array[];
+  /**
+   * Pass-through formats forward each upstream event as it came (re-framed, data untouched unless
+   * the format adds something); when set, the relay uses it instead of chunk/usageChunk.
+   */
+  passThroughEvent?(
+    event: EventSourceMessage,
+    usage: TokenUsage | undefined,
+    costUsd: number | undefined,
+  ): Uint8Array[];
 }
 
 export interface ResponseFormat {
   endpoint: "chat.completions" | "messages";
-  renderCompletion(completion: ChatCompletion, usage: TokenUsage, costUsd: number): unknown;
+  /** `upstreamBody` is the provider's own response body, for pass-through formats. */
+  renderCompletion(completion: ChatCompletion, usage: TokenUsage, costUsd: number, upstreamBody: unknown): unknown;
   createStreamOutput(): StreamOutput;
 }
 

@@ -5,7 +5,7 @@
 import type { EventSourceMessage } from "eventsource-parser";
 import { usdNumber } from "../lib/money";
 import type { ChatCompletionChunk, ChatRequest } from "../providers/openai-types";
-import type { TokenUsage } from "../providers/types";
+import type { TokenUsage, UpstreamError } from "../providers/types";
 import type { InferenceContext } from "./context";
 import { costOf } from "./pricing";
 import type { ResolvedModel } from "./resolve-model";
@@ -53,6 +53,13 @@ export function relayChatStream(input: RelayInput): Response {
   const releaseHold = ctx.hold();
 
   const finalUsage = () => usage ?? estimateUsage(promptText(request), generated);
+  const observeChunk = (chunk: ChatCompletionChunk) => {
+    const text = textOfChunk(chunk);
+    generated += text;
+    if (firstTokenAt === null && text.length > 0) firstTokenAt = Date.now();
+    const reason = chunk.choices?.find((choice) => choice.finish_reason)?.finish_reason;
+    if (reason) finishReason = reason;
+  };
   const costUsdOf = async (current: TokenUsage) => usdNumber(costOf(current, (await input.catalog).prices).nanos);
 
   const recordOutcome = async (status: "completed" | "failed", httpStatus: number, errorMessage: string | null) => {
@@ -116,16 +123,37 @@ export function relayChatStream(input: RelayInput): Response {
           return;
         }
         let emitted = false;
-        for (const part of transformer.transform(next.value)) {
+        const parts = transformer.transform(next.value);
+        if (output.passThroughEvent) {
+          // The provider speaks the client's format: observe the parts, forward the event itself.
+          let ended: "done" | UpstreamError | undefined;
+          for (const part of parts) {
+            if (part.type === "usage") usage = part.usage;
+            else if (part.type === "chunk") observeChunk(part.chunk);
+            else ended = part.type === "done" ? "done" : part.error;
+          }
+          const costUsd = usage ? await costUsdOf(usage) : undefined;
+          enqueueAll(controller, output.passThroughEvent(next.value, usage, costUsd));
+          if (ended === "done") {
+            events.cancel().catch(() => undefined);
+            controller.close();
+            await settle("completed", 200, null);
+            return;
+          }
+          if (ended) {
+            controller.close();
+            abort.abort(new Error("upstream reported an error"));
+            await settle("failed", 502, `upstream stream error: ${ended.message}`.slice(0, 1000));
+            return;
+          }
+          return;
+        }
+        for (const part of parts) {
           if (part.type === "usage") {
             usage = part.usage;
           } else if (part.type === "chunk") {
             const { chunk } = part;
-            const text = textOfChunk(chunk);
-            generated += text;
-            if (firstTokenAt === null && text.length > 0) firstTokenAt = Date.now();
-            const reason = chunk.choices?.find((choice) => choice.finish_reason)?.finish_reason;
-            if (reason) finishReason = reason;
+            observeChunk(chunk);
             if (part.usageOnly) {
               if (usage)
                 emitted = enqueueAll(controller, output.usageChunk(chunk, usage, await costUsdOf(usage))) || emitted;

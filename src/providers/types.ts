@@ -87,6 +87,16 @@ export interface ParsedCompletion {
   usage: TokenUsage | undefined;
 }
 
+/**
+ * A provider that itself speaks Anthropic's Messages API: requests to the gateway's /v1/messages pass
+ * through untranslated (keeping thinking signatures, cache_control, every block type). Its stream is
+ * still read by the adapter's own stream transformer, for usage.
+ */
+export interface MessagesApiPassThrough {
+  /** The client's body as sent, with `model` replaced by the upstream id. */
+  buildRequest(body: Record<string, unknown>, upstreamModel: string, settings: ProviderSettings): UpstreamRequest;
+}
+
 export interface ProviderAdapter {
   /** Slug used in model ids (`groq/llama-3.1-8b-instant`) and settings (`GROQ_API_KEY`, `GROQ_BASE_URL`). */
   readonly id: string;
@@ -101,4 +111,6 @@ export interface ProviderAdapter {
   /** The request for one page of the provider's model list (`cursor` from the previous page). */
   buildModelListRequest(settings: ProviderSettings, cursor?: string): UpstreamRequest;
   parseModelList(body: unknown): ModelPage;
+  /** Set when the provider speaks Anthropic's Messages API natively. */
+  readonly messagesApi?: MessagesApiPassThrough;
 }

@@ -1,7 +1,7 @@
 // POST /v1/messages with the official @anthropic-ai/sdk, to Anthropic itself and across formats,
 // and the OpenAI front door reaching Anthropic and Gemini: every provider from both front doors.
 
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import Anthropic from "@anthropic-ai/sdk";
 import { sql } from "drizzle-orm";
 import OpenAI from "openai";
@@ -10,6 +10,7 @@ import { execute, registerAccount, type TestAccount } from "../support/accounts"
 import { priceModel } from "../support/catalog";
 import { eventually } from "../support/eventually";
 import { call, origin } from "../support/gateway";
+import type { RecordedRequest } from "../support/mock-upstream";
 
 const gatewayFetch = (input: string | URL | Request, init?: RequestInit) =>
   exports.default.fetch(new Request(input, init));
@@ -192,5 +193,79 @@ describe("OpenAI SDK → Anthropic and Gemini", () => {
       messages: [{ role: "user", content: "Hi" }],
     });
     await expect(failure).rejects.toMatchObject({ status: 502, code: "provider_auth_error" });
+  });
+});
+
+describe("native pass-through to Anthropic", () => {
+  it("sends the client's body untranslated (cache_control, top_k, unknown fields kept), model replaced", async () => {
+    const response = await call("/v1/messages", {
+      method: "POST",
+      key: account.apiKey,
+      json: {
+        model: "anthropic/fixture:anthropic/messages-prompt-cache-write?case=native",
+        max_tokens: 50,
+        top_k: 5,
+        container: "container-123",
+        system: [{ type: "text", text: "Long context", cache_control: { type: "ephemeral" } }],
+        messages: [{ role: "user", content: [{ type: "text", text: "Hi", cache_control: { type: "ephemeral" } }] }],
+      },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { model: string; usage: Record<string, number> };
+    expect(body.model).toBe("anthropic/fixture:anthropic/messages-prompt-cache-write?case=native");
+    expect(body.usage.cache_creation_input_tokens).toBeGreaterThan(0);
+    expect(body.usage).toHaveProperty("cost");
+    const requests = (await (await fetch(`${env.TEST_MOCK_UPSTREAM_URL}/__requests`)).json()) as RecordedRequest[];
+    const sent = requests
+      .filter((request) => request.body.model === "fixture:anthropic/messages-prompt-cache-write?case=native")
+      .at(-1);
+    expect(sent?.path).toBe("/anthropic/v1/messages");
+    expect(sent?.body).toEqual({
+      model: "fixture:anthropic/messages-prompt-cache-write?case=native",
+      max_tokens: 50,
+      top_k: 5,
+      container: "container-123",
+      system: [{ type: "text", text: "Long context", cache_control: { type: "ephemeral" } }],
+      messages: [{ role: "user", content: [{ type: "text", text: "Hi", cache_control: { type: "ephemeral" } }] }],
+    });
+  });
+
+  it("forwards Anthropic's events as they came, adding only the cost to message_delta", async () => {
+    const response = await call("/v1/messages", {
+      method: "POST",
+      key: account.apiKey,
+      json: {
+        model: "anthropic/fixture:anthropic/stream-thinking",
+        max_tokens: 2000,
+        stream: true,
+        thinking: { type: "enabled", budget_tokens: 1024 },
+        messages: [{ role: "user", content: "Think" }],
+      },
+    });
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const recorded = await (
+      await fetch(`${env.TEST_MOCK_UPSTREAM_URL}/__fixtures/anthropic/stream-thinking.sse`)
+    ).text();
+    const events = (text: string) =>
+      text
+        .split(/\r?\n\r?\n/)
+        .filter((block) => block.includes("data:"))
+        .map((block) => ({
+          event: /^event: (.*)$/m.exec(block)?.[1],
+          data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") as Record<string, unknown>,
+        }));
+    const ours = events(await response.text());
+    const theirs = events(recorded);
+    expect(ours.map((event) => event.event)).toEqual(theirs.map((event) => event.event));
+    for (const [index, event] of ours.entries()) {
+      const original = theirs[index];
+      if (event.event === "message_delta") {
+        const { cost, ...usage } = event.data.usage as Record<string, unknown>;
+        expect(typeof cost).toBe("number");
+        expect({ ...event.data, usage }).toEqual(original?.data);
+      } else {
+        expect(event.data).toEqual(original?.data);
+      }
+    }
   });
 });

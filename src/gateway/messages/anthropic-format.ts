@@ -47,3 +47,47 @@ export function anthropicFormat(requestedModel: string, requestId: string): Resp
     },
   };
 }
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * For a provider that speaks Anthropic's Messages API itself: its message and events reach the client
+ * as they came (event data untouched), with the gateway's charge added to the usage (message_delta in
+ * streams). The request's model id is echoed as the client sent it.
+ */
+export function anthropicPassThroughFormat(requestedModel: string): ResponseFormat {
+  return {
+    endpoint: "messages",
+    renderCompletion(_completion, _usage, costUsd, upstreamBody) {
+      if (!isRecord(upstreamBody)) return upstreamBody;
+      const usage = isRecord(upstreamBody.usage) ? upstreamBody.usage : {};
+      return { ...upstreamBody, model: requestedModel, usage: { ...usage, cost: costUsd } };
+    },
+    createStreamOutput(): StreamOutput {
+      return {
+        chunk: () => [],
+        usageChunk: () => [],
+        // The provider's own message_stop / error events were already forwarded.
+        finish: () => [],
+        error: () => [],
+        passThroughEvent(event, _usage, costUsd) {
+          const name = event.event ?? "message";
+          if (name === "message_delta" && costUsd !== undefined) {
+            const data: unknown = JSON.parse(event.data);
+            if (isRecord(data)) {
+              const usage = isRecord(data.usage) ? data.usage : {};
+              return [
+                encoder.encode(
+                  `event: ${name}\ndata: ${JSON.stringify({ ...data, usage: { ...usage, cost: costUsd } })}\n\n`,
+                ),
+              ];
+            }
+          }
+          return [encoder.encode(`event: ${name}\ndata: ${event.data}\n\n`)];
+        },
+      };
+    },
+  };
+}

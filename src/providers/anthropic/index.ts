@@ -1,7 +1,7 @@
 // The native Anthropic Messages API adapter (POST /v1/messages), not Anthropic's OpenAI-compatible
 // endpoint: the native API reports cache writes and streams thinking, which the compat layer drops.
 import { readOpenAiStyleError } from "../openai-compatible/adapter";
-import type { ProviderAdapter, UpstreamError } from "../types";
+import type { ProviderAdapter, ProviderSettings, UpstreamError, UpstreamRequest } from "../types";
 import { buildAnthropicModelListRequest, parseAnthropicModelList } from "./models";
 import { toAnthropicRequest } from "./request";
 import { isRecord, parseAnthropicCompletion } from "./response";
@@ -31,23 +31,27 @@ export function parseAnthropicError(status: number, bodyText: string, headers: H
   };
 }
 
+function messagesRequest(settings: ProviderSettings, stream: boolean, body: string): UpstreamRequest {
+  return {
+    url: `${settings.baseUrl.replace(/\/+$/, "")}/messages`,
+    method: "POST",
+    headers: {
+      "x-api-key": settings.apiKey,
+      "anthropic-version": anthropicVersion,
+      "content-type": "application/json",
+      accept: stream ? "text/event-stream" : "application/json",
+    },
+    body,
+  };
+}
+
 export const anthropicAdapter: ProviderAdapter = {
   id: "anthropic",
   displayName: "Anthropic",
   defaultBaseUrl: "https://api.anthropic.com/v1",
 
   buildRequest(request, settings) {
-    return {
-      url: `${settings.baseUrl.replace(/\/+$/, "")}/messages`,
-      method: "POST",
-      headers: {
-        "x-api-key": settings.apiKey,
-        "anthropic-version": anthropicVersion,
-        "content-type": "application/json",
-        accept: request.stream ? "text/event-stream" : "application/json",
-      },
-      body: JSON.stringify(toAnthropicRequest(request)),
-    };
+    return messagesRequest(settings, request.stream === true, JSON.stringify(toAnthropicRequest(request)));
   },
 
   parseCompletion: parseAnthropicCompletion,
@@ -55,4 +59,10 @@ export const anthropicAdapter: ProviderAdapter = {
   parseError: parseAnthropicError,
   buildModelListRequest: buildAnthropicModelListRequest,
   parseModelList: parseAnthropicModelList,
+
+  messagesApi: {
+    buildRequest(body, upstreamModel, settings) {
+      return messagesRequest(settings, body.stream === true, JSON.stringify({ ...body, model: upstreamModel }));
+    },
+  },
 };

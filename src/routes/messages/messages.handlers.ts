@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { runInference } from "../../gateway/chat-completion";
-import { anthropicFormat } from "../../gateway/messages/anthropic-format";
+import { anthropicFormat, anthropicPassThroughFormat } from "../../gateway/messages/anthropic-format";
 import { anthropicRequestToChat, MessagesRequestError } from "../../gateway/messages/request-to-chat";
 import { badRequest } from "../../lib/errors";
 import type { AnthropicMessagesRequest } from "../../providers/anthropic/wire-types";
@@ -15,5 +15,13 @@ export async function createMessage(c: Context<AppEnv>, body: AnthropicMessagesR
     if (error instanceof MessagesRequestError) throw badRequest(error.message, "unsupported_content");
     throw error;
   }
-  return runInference(chatRequest, inferenceContext(c), anthropicFormat(body.model, c.var.requestId));
+  return runInference(
+    {
+      request: chatRequest,
+      format: anthropicFormat(body.model, c.var.requestId),
+      messagesBody: { ...body },
+      passThroughFormat: anthropicPassThroughFormat(body.model),
+    },
+    inferenceContext(c),
+  );
 }
