@@ -27,6 +27,7 @@ describe("OpenAI-compatible adapter: completions", () => {
   it.each([
     ["openai", "openai/chat-completion-text.json"],
     ["openai", "openai/chat-completion-tool-call.json"],
+    ["openai", "openai/chat-completion-json-mode.json"],
     ["cerebras", "openai-compatible/cerebras/chat-completion-text.json"],
     ["deepseek", "openai-compatible/deepseek/chat-completion-reasoning.json"],
     ["groq", "openai-compatible/groq/chat-completion-tool-call.json"],
@@ -40,6 +41,11 @@ describe("OpenAI-compatible adapter: completions", () => {
     expect(completion.choices.length).toBeGreaterThan(0);
     expect(usage?.promptTokens).toBe(body.usage.prompt_tokens);
     expect(usage?.completionTokens).toBe(body.usage.completion_tokens);
+  });
+
+  it("passes JSON-mode content through as the JSON string it is", () => {
+    const { completion } = providers.openai.parseCompletion(fixtureJson("openai/chat-completion-json-mode.json"));
+    expect(() => JSON.parse(completion.choices[0]?.message.content ?? "")).not.toThrow();
   });
 
   it("reads cached and reasoning tokens", () => {

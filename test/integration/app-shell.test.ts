@@ -86,6 +86,7 @@ describe("OpenAPI document and docs page", () => {
       ["/v1/chat/completions", "post", ["200", "400", "401", "402", "403", "404", "429", "502", "504"]],
       ["/chat/completions", "post", ["200", "400", "402"]],
       ["/v1/generation", "get", ["200", "404"]],
+      ["/v1/messages", "post", ["200", "400", "401", "402", "403", "404", "429", "502", "504"]],
     ];
     for (const [path, method, statuses] of expected) {
       const operation = document.paths[path]?.[method];
