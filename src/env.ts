@@ -122,7 +122,7 @@ export interface Variables {
   sentry: Toucan | undefined;
   auth: AuthContext;
   /** Which error shape this route answers in (Anthropic's on /v1/messages). */
-  errorDialect: "openai" | "anthropic";
+  errorDialect: "openai" | "anthropic-messages";
 }
 
 export interface AppEnv {

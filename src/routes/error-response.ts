@@ -6,7 +6,7 @@ import type { AppEnv } from "../env";
 import { anthropicErrorBody } from "../gateway/messages/response-from-chat";
 import { errorBody } from "../lib/errors";
 
-export type ErrorDialect = "openai" | "anthropic";
+export type ErrorDialect = "openai" | "anthropic-messages";
 
 export function errorResponse(
   c: Context<AppEnv>,
@@ -15,6 +15,6 @@ export function errorResponse(
   code: string | null = null,
   param: string | null = null,
 ): Response {
-  if (c.get("errorDialect") === "anthropic") return c.json(anthropicErrorBody(status, message), status);
+  if (c.get("errorDialect") === "anthropic-messages") return c.json(anthropicErrorBody(status, message), status);
   return c.json(errorBody(status, message, code, param), status);
 }

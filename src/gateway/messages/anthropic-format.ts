@@ -1,5 +1,7 @@
 // The Anthropic front door's rendering of the shared pipeline's results: a Message, or Anthropic's
 // SSE event sequence built chunk by chunk by the AnthropicStreamEncoder.
+
+import { isRecord } from "../../lib/json";
 import type { TokenUsage } from "../../providers/types";
 import type { ResponseFormat, StreamOutput } from "../response-format";
 import { anthropicErrorType, anthropicMessageId, chatCompletionToAnthropic } from "./response-from-chat";
@@ -46,10 +48,6 @@ export function anthropicFormat(requestedModel: string, requestId: string): Resp
       };
     },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

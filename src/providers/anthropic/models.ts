@@ -1,13 +1,11 @@
 // Anthropic's model list: `GET /v1/models?limit=&after_id=`, paginated with has_more / last_id.
+
+import { isRecord } from "../../lib/json";
 import type { ListedModel, ModelPage, ProviderSettings, UpstreamRequest } from "../types";
 import { anthropicVersion } from "./version";
 
 /** Anthropic's largest page size. */
 const pageSize = 1000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 export function buildAnthropicModelListRequest(settings: ProviderSettings, cursor?: string): UpstreamRequest {
   const url = new URL(`${settings.baseUrl.replace(/\/+$/, "")}/models`);

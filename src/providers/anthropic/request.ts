@@ -1,6 +1,8 @@
 // OpenAI chat request → Anthropic Messages request. Anthropic differs in ways that need real
 // mapping: system prompts are top-level, tool results are user content, roles must alternate, and
 // max_tokens is required.
+
+import { isRecord } from "../../lib/json";
 import type { ChatRequest } from "../openai-types";
 import type {
   AnthropicCacheControl,
@@ -18,10 +20,6 @@ import type {
 
 /** Anthropic has no default output limit; OpenAI clients often send none. */
 export const defaultMaxTokens = 4096;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 const stringOf = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 const numberOf = (value: unknown): number | undefined =>

@@ -1,12 +1,11 @@
 // Anthropic message → OpenAI chat completion, and Anthropic usage → the gateway's TokenUsage.
 import { usageFromSplitInput } from "../../gateway/usage";
+import { isRecord } from "../../lib/json";
 import type { ChatCompletion, OpenAiMessage, OpenAiToolCall } from "../openai-types";
 import type { ParsedCompletion, TokenUsage } from "../types";
 import type { AnthropicMessage, AnthropicUsage } from "./wire-types";
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 const countOf = (value: unknown): number => (typeof value === "number" ? value : 0);
 

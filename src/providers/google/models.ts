@@ -1,13 +1,11 @@
 // Gemini's model list: `GET /v1beta/models?pageSize=&pageToken=`, paginated with nextPageToken.
 // Only models that can generate content are chat models.
+
+import { isRecord } from "../../lib/json";
 import type { ListedModel, ModelPage, ProviderSettings, UpstreamRequest } from "../types";
 
 /** The Gemini API's largest page size. */
 const pageSize = 1000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 export function buildGeminiModelListRequest(settings: ProviderSettings, cursor?: string): UpstreamRequest {
   const url = new URL(`${settings.baseUrl.replace(/\/+$/, "")}/models`);

@@ -1,6 +1,7 @@
 // Reading Gemini bodies back into OpenAI shapes: a generateContent response becomes a chat completion
 // with normalised token usage, and Google's error body becomes an UpstreamError.
 import type { ChatCompletion, OpenAiMessage, OpenAiToolCall, OpenAiUsage } from "../openai-types";
+import { retryAfterSeconds } from "../retry-after";
 import type { ParsedCompletion, TokenUsage, UpstreamError } from "../types";
 import { type GeminiGenerateContentResponse, type GeminiPart, type GoogleToolCallExtra, isRecord } from "./wire-types";
 
@@ -139,15 +140,6 @@ function retryDelayOf(details: unknown): number | undefined {
   return isRecord(retryInfo) ? durationSeconds(retryInfo.retryDelay) : undefined;
 }
 
-function retryAfterHeader(headers: Headers): number | undefined {
-  const value = headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
-
 /** Reads `{"error": {code, message, status, details}}`; code is the canonical name, e.g. RESOURCE_EXHAUSTED. */
 export function readGoogleError(status: number, bodyText: string, headers: Headers): UpstreamError {
   let parsed: unknown;
@@ -167,6 +159,6 @@ export function readGoogleError(status: number, bodyText: string, headers: Heade
     message,
     code: typeof error.status === "string" ? error.status : null,
     param: null,
-    retryAfterSeconds: retryDelayOf(error.details) ?? retryAfterHeader(headers),
+    retryAfterSeconds: retryDelayOf(error.details) ?? retryAfterSeconds(headers),
   };
 }

@@ -1,5 +1,8 @@
 // Gemini generateContent wire types (v1beta REST, camelCase JSON): the request the adapter sends and
 // the response (or SSE fragment) it reads. Only the fields the adapter writes or reads are typed.
+import { isRecord } from "../../lib/json";
+
+export { isRecord };
 
 export type GeminiRole = "user" | "model";
 
@@ -165,8 +168,4 @@ export interface GoogleErrorBody {
  */
 export interface GoogleToolCallExtra {
   extra_content?: { google?: { thought_signature?: string } };
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,27 +1,16 @@
 // One adapter for every vendor that speaks OpenAI chat completions; vendors differ only by config.
 import { usageFromOpenAi } from "../../gateway/usage";
+import { isRecord } from "../../lib/json";
 import type { ChatCompletion, ChatCompletionChunk } from "../openai-types";
+import { retryAfterSeconds } from "../retry-after";
 import type { ProviderAdapter, StreamPart, UpstreamError } from "../types";
 import { parseOpenAiModelList } from "./models";
 import type { OpenAiCompatibleVendor } from "./vendors";
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Groq repeats usage under `x_groq.usage`; everyone else uses `usage`. */
 function usageOf(body: Record<string, unknown>): unknown {
   if (isRecord(body.usage)) return body.usage;
   return isRecord(body.x_groq) ? body.x_groq.usage : undefined;
-}
-
-function retryAfterSeconds(headers: Headers): number | undefined {
-  const value = headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 /** Reads `{"error": {...}}`, `{"message": ...}` or `{"detail": ...}` bodies, or plain text. */

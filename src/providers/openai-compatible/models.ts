@@ -1,11 +1,9 @@
 // Model lists in OpenAI's shape (`{"data": [{"id": ...}]}`), with OpenRouter's richer fields
 // (name, context length, architecture, per-token prices) read when present. One page: these
 // vendors return the whole list at once.
-import type { ListedModel, ModelPage } from "../types";
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isRecord } from "../../lib/json";
+import type { ListedModel, ModelPage } from "../types";
 
 const text = (value: unknown) => (typeof value === "string" && value.length > 0 ? value : undefined);
 const positive = (value: unknown) => (typeof value === "number" && value > 0 ? value : undefined);

@@ -8,7 +8,7 @@ import { messagesRoute } from "./messages.routes";
 
 /** Everything that fails on this route, auth and validation included, answers in Anthropic's error shape. */
 const anthropicErrors = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("errorDialect", "anthropic");
+  c.set("errorDialect", "anthropic-messages");
   await next();
 });
 
