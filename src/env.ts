@@ -6,6 +6,9 @@ import type { AuthContext } from "./middleware/auth-context";
 
 /** Raw bindings as Workers hands them over: vars and secrets are strings. */
 export interface Env {
+  CIRCUIT_BREAKER?: DurableObjectNamespace<import("./durable-objects/circuit-breaker").CircuitBreaker>;
+  CONCURRENCY_GATE?: DurableObjectNamespace<import("./durable-objects/concurrency-gate").ConcurrencyGate>;
+  SETTLEMENT_OUTBOX?: DurableObjectNamespace<import("./durable-objects/settlement-outbox").SettlementOutbox>;
   ENVIRONMENT?: string;
   DATABASE_URL?: string;
   NEON_WS_PROXY?: string;

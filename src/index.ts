@@ -3,6 +3,10 @@ import { createApp } from "./app";
 import { runScheduledJobs } from "./cron";
 import type { Env } from "./env";
 
+export { CircuitBreaker } from "./durable-objects/circuit-breaker";
+export { ConcurrencyGate } from "./durable-objects/concurrency-gate";
+export { SettlementOutbox } from "./durable-objects/settlement-outbox";
+
 const app = createApp();
 
 export default {

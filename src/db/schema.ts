@@ -248,3 +248,38 @@ export const chatCompletionRequests = pgTable(
 
 export type ModelRow = typeof models.$inferSelect;
 export type ChatCompletionRequestRow = typeof chatCompletionRequests.$inferSelect;
+
+/**
+ * Per-key rate-limit overrides (seed: rate_limit_configs, one row per key). A null limit means the
+ * default of the owner's tier; `concurrency_limit` feeds the per-key concurrency gate.
+ */
+export const rateLimitConfigs = pgTable(
+  "rate_limit_configs",
+  {
+    id: serial("id").primaryKey(),
+    apiKeyId: integer("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    requestsPerMinute: integer("requests_per_minute"),
+    requestsPerHour: integer("requests_per_hour"),
+    requestsPerDay: integer("requests_per_day"),
+    tokensPerMinute: integer("tokens_per_minute"),
+    tokensPerHour: integer("tokens_per_hour"),
+    tokensPerDay: integer("tokens_per_day"),
+    burstLimit: integer("burst_limit").notNull().default(100),
+    concurrencyLimit: integer("concurrency_limit").notNull().default(50),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex("rate_limit_configs_api_key_unique").on(table.apiKeyId),
+    check(
+      "rate_limit_configs_positive_check",
+      sql`coalesce(requests_per_minute, 1) > 0 and coalesce(requests_per_hour, 1) > 0 and coalesce(requests_per_day, 1) > 0
+          and coalesce(tokens_per_minute, 1) > 0 and coalesce(tokens_per_hour, 1) > 0 and coalesce(tokens_per_day, 1) > 0
+          and burst_limit > 0 and concurrency_limit > 0`,
+    ),
+  ],
+);
+
+export type RateLimitConfigRow = typeof rateLimitConfigs.$inferSelect;
