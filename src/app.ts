@@ -15,6 +15,7 @@ import { requestId } from "./middleware/request-id";
 import { sentry } from "./middleware/sentry";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
+import { circuitBreakerRoutes } from "./routes/circuit-breakers";
 import { errorResponse } from "./routes/error-response";
 import { generationRoutes } from "./routes/generation";
 import { healthRoutes } from "./routes/health";
@@ -69,6 +70,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", chatRoutes);
   app.route("/", generationRoutes);
   app.route("/", messagesRoutes);
+  app.route("/", circuitBreakerRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

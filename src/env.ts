@@ -27,6 +27,7 @@ export interface Env {
   BLOCKED_EMAIL_DOMAINS?: string;
   DEFAULT_PROVIDER?: string;
   UPSTREAM_TIMEOUT_MS?: string;
+  FAILOVER_MAP?: string;
   [key: string]: unknown;
 }
 
@@ -65,6 +66,18 @@ export const configSchema = z.object({
   MAX_API_KEYS_PER_USER: positiveInt(25),
   DEFAULT_PROVIDER: z.string().min(1).default("openrouter"),
   UPSTREAM_TIMEOUT_MS: positiveInt(120_000),
+  FAILOVER_MAP: z
+    .string()
+    .optional()
+    .refine((value) => {
+      if (value === undefined) return true;
+      try {
+        const parsed: unknown = JSON.parse(value);
+        return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+      } catch {
+        return false;
+      }
+    }, 'must be a JSON object such as {"openrouter": ["together"]}'),
   DISPOSABLE_EMAIL_DOMAINS: commaList,
   BLOCKED_EMAIL_DOMAINS: commaList,
 });

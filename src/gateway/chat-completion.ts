@@ -7,17 +7,19 @@ import { ApiError, forbidden, paymentRequired } from "../lib/errors";
 import { parseUsd, usdNumber } from "../lib/money";
 import type { ChatCompletion, ChatRequest } from "../providers/openai-types";
 import type { UpstreamRequest } from "../providers/types";
+import { type Answered, type AttemptFailure, AttemptsFailed, dispatchWithFailover } from "./attempts";
+import { breakerAllows } from "./breakers";
 import type { InferenceContext } from "./context";
+import { parseFailoverMap, planAttempts } from "./failover";
 import { costOf } from "./pricing";
-import { type ResolvedModel, resolveModel } from "./resolve-model";
+import type { ResolvedModel } from "./resolve-model";
 import { openAiFormat, type ResponseFormat } from "./response-format";
 import { catalogEntryFor, noUsage, settleLater } from "./settle";
 import { relayChatStream } from "./stream";
-import { clientErrorFor, timeoutError, unreachableError } from "./upstream-errors";
 import { estimateUsage, promptText } from "./usage";
 
 /** Request fields that steer the gateway and are not sent upstream. */
-const gatewayOnlyFields = ["provider", "auto_web_search", "web_search_threshold"] as const;
+const gatewayOnlyFields = ["provider", "models", "auto_web_search", "web_search_threshold"] as const;
 
 function completionText(completion: ChatCompletion): string {
   return completion.choices
@@ -32,45 +34,15 @@ async function ensureCredit(ctx: InferenceContext): Promise<void> {
   }
 }
 
-function ensureModelAllowed(ctx: InferenceContext, requested: string, resolved: ResolvedModel): void {
+function modelAllowed(ctx: InferenceContext, requested: string, resolved: ResolvedModel): boolean {
   const allowed = ctx.caller.allowedModels;
-  if (allowed.length === 0) return;
-  const qualified = `${resolved.providerId}/${resolved.upstreamModel}`;
-  if (!allowed.includes(requested) && !allowed.includes(qualified)) {
-    throw forbidden(`This API key may not use model '${requested}'`, "model_not_allowed");
-  }
+  if (allowed.length === 0) return true;
+  return allowed.includes(requested) || allowed.includes(`${resolved.providerId}/${resolved.upstreamModel}`);
 }
 
-interface Dispatched {
-  response: Response;
-  abort: AbortController;
-  clearTimer: () => void;
-}
-
-/** Sends the request upstream; the timeout covers the wait for response headers. */
-async function dispatch(ctx: InferenceContext, resolved: ResolvedModel, call: UpstreamRequest): Promise<Dispatched> {
-  const abort = new AbortController();
-  const timeoutMs = ctx.config.UPSTREAM_TIMEOUT_MS;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort(new Error("upstream timeout"));
-  }, timeoutMs);
-  ctx.clientSignal?.addEventListener("abort", () => abort.abort(new Error("client disconnected")), { once: true });
-  try {
-    const response = await fetch(call.url, {
-      method: call.method,
-      headers: call.headers,
-      body: call.body,
-      signal: abort.signal,
-    });
-    return { response, abort, clearTimer: () => clearTimeout(timer) };
-  } catch (error) {
-    clearTimeout(timer);
-    if (timedOut) throw timeoutError(resolved.providerId, timeoutMs);
-    console.error(JSON.stringify({ msg: "upstream unreachable", provider: resolved.providerId, error: String(error) }));
-    throw unreachableError(resolved.providerId);
-  }
+function describeFailures(failures: AttemptFailure[]): string {
+  const text = failures.map((failure) => `${failure.provider}/${failure.model}: ${failure.reason}`).join("; ");
+  return `all attempts failed: ${text}`.slice(0, 1000);
 }
 
 export function runChatCompletion(request: ChatRequest, ctx: InferenceContext): Promise<Response> {
@@ -93,31 +65,69 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
   const { request } = input;
   const startedAt = Date.now();
   await ensureCredit(ctx);
-  const forced = typeof request.provider === "string" ? request.provider : undefined;
-  const resolved = await resolveModel(
-    { model: request.model, forcedProvider: forced },
+  const models = [request.model, ...(Array.isArray(request.models) ? request.models : [])].filter(
+    (model): model is string => typeof model === "string" && model.length > 0,
+  );
+  const plan = await planAttempts(
+    models,
+    request.provider,
+    parseFailoverMap(ctx.config.FAILOVER_MAP),
     {
       env: ctx.env,
       environment: ctx.config.ENVIRONMENT,
       defaultProvider: ctx.config.DEFAULT_PROVIDER,
       catalogProvidersOf: (model) => findProvidersOfModel(ctx.db(), model),
     },
+    (name) => breakerAllows(ctx.env, name, ctx.defer),
   );
-  ensureModelAllowed(ctx, request.model, resolved);
-  const catalog = catalogEntryFor(ctx, resolved.providerId, resolved.upstreamModel);
-  // A failed price lookup must not fail the request: it is settled as unpriced and logged.
-  catalog.catch(() => undefined);
+  const attempts = plan.attempts.filter((resolved) => modelAllowed(ctx, request.model, resolved));
+  if (attempts.length === 0) throw forbidden(`This API key may not use model '${request.model}'`, "model_not_allowed");
 
-  const upstreamRequest: ChatRequest = { ...request, model: resolved.upstreamModel };
-  for (const field of gatewayOnlyFields) delete upstreamRequest[field];
   // A provider that speaks the client's own format gets the client's body, untranslated.
-  const passThrough = input.messagesBody && input.passThroughFormat ? resolved.adapter.messagesApi : undefined;
-  const format = passThrough && input.passThroughFormat ? input.passThroughFormat : input.format;
-  const call =
-    passThrough && input.messagesBody
-      ? passThrough.buildRequest(input.messagesBody, resolved.upstreamModel, resolved.settings)
-      : resolved.adapter.buildRequest(upstreamRequest, resolved.settings);
+  const passThroughOf = (resolved: ResolvedModel) =>
+    input.messagesBody && input.passThroughFormat ? resolved.adapter.messagesApi : undefined;
+  const callFor = (resolved: ResolvedModel): UpstreamRequest => {
+    const passThrough = passThroughOf(resolved);
+    if (passThrough && input.messagesBody) {
+      return passThrough.buildRequest(input.messagesBody, resolved.upstreamModel, resolved.settings);
+    }
+    const upstreamRequest: ChatRequest = { ...request, model: resolved.upstreamModel };
+    for (const field of gatewayOnlyFields) delete upstreamRequest[field];
+    return resolved.adapter.buildRequest(upstreamRequest, resolved.settings);
+  };
 
+  let answered: Answered;
+  try {
+    answered = await dispatchWithFailover(ctx, attempts, callFor);
+  } catch (error) {
+    if (!(error instanceof AttemptsFailed)) throw error;
+    const first = attempts[0];
+    settleLater(ctx, {
+      requestedModel: request.model,
+      provider: first?.providerId ?? null,
+      upstreamModel: first?.upstreamModel ?? null,
+      endpoint: input.format.endpoint,
+      stream: request.stream === true,
+      startedAt,
+      status: "failed",
+      httpStatus: error.clientError.status,
+      usage: noUsage,
+      usageEstimated: false,
+      catalog: { modelId: null, prices: undefined },
+      cost: { nanos: 0n, priced: true },
+      firstTokenAt: null,
+      finishReason: null,
+      errorMessage: describeFailures(error.failures),
+    });
+    throw error.clientError;
+  }
+
+  const { resolved, dispatched, failures } = answered;
+  const { response, abort, clearTimer } = dispatched;
+  const passThrough = passThroughOf(resolved);
+  const format = passThrough && input.passThroughFormat ? input.passThroughFormat : input.format;
+  const catalog = catalogEntryFor(ctx, resolved.providerId, resolved.upstreamModel);
+  const catalogOrUnpriced = () => catalog.catch(() => ({ modelId: null, prices: undefined }));
   const base = {
     requestedModel: request.model,
     provider: resolved.providerId,
@@ -126,36 +136,10 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
     stream: request.stream === true,
     startedAt,
   };
-  const catalogOrUnpriced = () => catalog.catch(() => ({ modelId: null, prices: undefined }));
-
-  const failedOutcome = async (httpStatus: number, errorMessage: string) => ({
-    ...base,
-    status: "failed" as const,
-    httpStatus,
-    usage: noUsage,
-    usageEstimated: false,
-    catalog: await catalogOrUnpriced(),
-    cost: { nanos: 0n, priced: true },
-    firstTokenAt: null,
-    finishReason: null,
-    errorMessage: errorMessage.slice(0, 1000),
-  });
-
-  let dispatched: Dispatched;
-  try {
-    dispatched = await dispatch(ctx, resolved, call);
-  } catch (error) {
-    // Timeouts and unreachable providers are logged like any other failed request.
-    if (error instanceof ApiError) settleLater(ctx, await failedOutcome(error.status, error.message));
-    throw error;
-  }
-  const { response, abort, clearTimer } = dispatched;
-  if (!response.ok) {
-    clearTimer();
-    const error = resolved.adapter.parseError(response.status, await response.text(), response.headers);
-    const mapped = clientErrorFor(error, resolved.providerId);
-    settleLater(ctx, await failedOutcome(mapped.status, `upstream HTTP ${response.status}: ${error.message}`));
-    throw mapped;
+  if (failures.length > 0) {
+    console.warn(
+      JSON.stringify({ msg: "failover", request_id: ctx.requestId, failures, served_by: resolved.providerId }),
+    );
   }
 
   if (request.stream === true && response.body) {

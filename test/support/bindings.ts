@@ -11,4 +11,6 @@ export const testBindings: Record<string, string> = {
   MAX_API_KEYS_PER_USER: "4",
   BLOCKED_EMAIL_DOMAINS: "blocked.example",
   DISPOSABLE_EMAIL_DOMAINS: "throwaway.example",
+  // Breakers recover in 1 s (doubling) so the half-open path is testable.
+  BREAKER_COOLDOWN_SECONDS: "1",
 };

@@ -96,6 +96,13 @@ export async function startMockUpstream(options: { chunkDelayMs?: number } = {})
         );
         return;
       }
+      // `?fail_on=<provider>`: that provider answers with a recorded 500 instead (for failover tests).
+      const failOn = /[?&]fail_on=([a-z0-9-]+)/.exec(model)?.[1];
+      if (failOn && path.startsWith(`/${failOn}/`)) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(readFileSync(`${fixturesRoot}openai-compatible/mistral/error-500-service-unavailable.json`));
+        return;
+      }
       const meta: Meta = existsSync(`${base}.meta.json`)
         ? (JSON.parse(readFileSync(`${base}.meta.json`, "utf8")) as Meta)
         : {};
