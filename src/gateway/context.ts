@@ -1,4 +1,6 @@
 // What the inference pipeline needs from its surroundings; the HTTP layer builds it (no Hono here).
+
+import type { Toucan } from "toucan-js";
 import type { Database } from "../db/client";
 import type { Config, Env } from "../env";
 
@@ -18,6 +20,8 @@ export interface InferenceContext {
   /** Keeps per-request resources open (for a stream that settles when it ends); call the release. */
   hold: () => () => void;
   caller: Caller;
+  /** Per-request Sentry client, when SENTRY_DSN is set. */
+  sentry?: Toucan;
   /** Aborted when the client goes away. */
   clientSignal?: AbortSignal;
 }

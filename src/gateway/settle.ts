@@ -1,10 +1,12 @@
-// After a request: price its usage and write the log row + charge (one idempotent statement).
-import { type InferenceRecord, settleInference } from "../db/inference";
+// After a request: price its usage and write the log row + charge (one idempotent statement), through
+// the settlement outbox when Postgres is unreachable.
+import type { InferenceRecord } from "../db/inference";
 import { findCatalogPrices } from "../db/models";
 import { formatUsd } from "../lib/money";
 import { TtlCache } from "../lib/ttl-cache";
 import type { TokenUsage } from "../providers/types";
 import type { InferenceContext } from "./context";
+import { settleDurably } from "./outbox";
 import { type Cost, costOf, type ModelPrices, parsePrice } from "./pricing";
 
 export interface CatalogEntry {
@@ -83,7 +85,7 @@ export function settleLater(ctx: InferenceContext, outcome: Outcome): void {
     );
   }
   ctx.defer(
-    settleInference(ctx.db(), {
+    settleDurably(ctx, {
       requestId: ctx.requestId,
       userId: ctx.caller.userId,
       apiKeyId: ctx.caller.apiKeyId,

@@ -34,6 +34,7 @@ describe("GET /ready", () => {
     expect(body.status).toBe("ready");
     expect(body.checks.postgres?.ok).toBe(true);
     expect(body.checks.redis?.ok).toBe(true);
+    expect((body as { settlement_backlog?: { pending: number } }).settlement_backlog?.pending).toBeTypeOf("number");
   });
 
   it("answers 503 naming Postgres when it is unreachable", async () => {

@@ -15,6 +15,7 @@ export function inferenceContext(c: Context<AppEnv>): InferenceContext {
     defer: c.var.defer,
     hold: c.var.hold,
     caller: { userId: user.id, apiKeyId: key.id, allowedModels: key.allowedModels },
+    sentry: c.var.sentry,
     clientSignal: c.req.raw.signal,
   };
 }

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import type { AppEnv } from "../../env";
+import type { AppEnv, Env } from "../../env";
+import { outboxBacklog } from "../../gateway/outbox";
 import { errorBody } from "../../lib/errors";
 import { redisClient } from "../../lib/redis";
 import { withTimeout } from "../../lib/timeout";
@@ -32,6 +33,24 @@ async function check(what: string, probe: () => Promise<unknown>): Promise<Check
 export const health: RouteHandler<typeof healthRoute, AppEnv> = (c) =>
   c.json({ status: "ok" as const, version: API_VERSION, timestamp: new Date().toISOString() }, 200);
 
+/**
+ * Settlements waiting in the outbox because Postgres was unreachable: reported (a non-empty backlog
+ * drains by itself once Postgres answers), not a reason to take the gateway out of rotation.
+ */
+async function settlementBacklog(env: Env) {
+  try {
+    const totals = await withTimeout(outboxBacklog(env), dependencyTimeoutMs, "settlement outbox");
+    return { pending: totals.pending, oldest_age_ms: totals.oldestAgeMs, dead_letters: totals.deadLetters };
+  } catch (error) {
+    return {
+      pending: null,
+      oldest_age_ms: null,
+      dead_letters: null,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
+
 export const ready: RouteHandler<typeof readyRoute, AppEnv> = async (c) => {
   const [postgres, redis] = await Promise.all([
     check("postgres", () => c.var.db().execute(sql`select 1`)),
@@ -42,12 +61,13 @@ export const ready: RouteHandler<typeof readyRoute, AppEnv> = async (c) => {
     }),
   ]);
   const checks = { postgres, redis };
+  const backlog = await settlementBacklog(c.env);
   const failing = Object.entries(checks)
     .filter(([, result]) => !result.ok)
     .map(([name]) => name);
   if (failing.length > 0) {
     const body = errorBody(503, `Not ready: ${failing.join(" and ")} unreachable`, "dependency_unavailable");
-    return c.json({ ...body, status: "unavailable" as const, checks }, 503);
+    return c.json({ ...body, status: "unavailable" as const, checks, settlement_backlog: backlog }, 503);
   }
-  return c.json({ status: "ready" as const, checks }, 200);
+  return c.json({ status: "ready" as const, checks, settlement_backlog: backlog }, 200);
 };

@@ -10,10 +10,24 @@ export const HealthSchema = z
   .object({ status: z.literal("ok"), version: z.string(), timestamp: z.string() })
   .openapi("Health");
 
+const BacklogSchema = z
+  .object({
+    pending: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "Settlements kept in the outbox while Postgres was down" }),
+    oldest_age_ms: z.number().int().nullable(),
+    dead_letters: z.number().int().nullable().openapi({ description: "Settlements Postgres rejected repeatedly" }),
+    error: z.string().optional(),
+  })
+  .openapi("SettlementBacklog");
+
 export const ReadySchema = z
   .object({
     status: z.enum(["ready", "unavailable"]),
     checks: z.object({ postgres: CheckSchema, redis: CheckSchema }),
+    settlement_backlog: BacklogSchema,
   })
   .openapi("Readiness");
 
@@ -27,6 +41,7 @@ const NotReadySchema = z
     }),
     status: z.literal("unavailable"),
     checks: z.object({ postgres: CheckSchema, redis: CheckSchema }),
+    settlement_backlog: BacklogSchema,
   })
   .openapi("NotReady");
 
