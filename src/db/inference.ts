@@ -29,6 +29,8 @@ export interface InferenceRecord {
   timeToFirstTokenMs: number | null;
   finishReason: string | null;
   errorMessage: string | null;
+  /** Failed attempts before this outcome (failover); empty when the first attempt answered. */
+  attempts?: { provider: string; model: string; status: number; reason: string }[];
 }
 
 export interface Settlement {
@@ -65,13 +67,14 @@ export async function settleInference(db: Database, record: InferenceRecord): Pr
       insert into chat_completion_requests (
         request_id, user_id, api_key_id, requested_model, provider, upstream_model, model_id, endpoint, stream, status,
         http_status, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-        usage_estimated, priced, cost_usd, latency_ms, time_to_first_token_ms, finish_reason, error_message)
+        usage_estimated, priced, cost_usd, latency_ms, time_to_first_token_ms, finish_reason, error_message, attempts)
       values (
         ${record.requestId}, ${record.userId}, ${record.apiKeyId}, ${record.requestedModel}, ${record.provider},
         ${record.upstreamModel}, ${record.modelId}, ${record.endpoint}, ${record.stream}, ${record.status},
         ${record.httpStatus}, ${record.promptTokens}, ${record.completionTokens}, ${record.cachedTokens},
         ${record.cacheWriteTokens}, ${record.reasoningTokens}, ${record.usageEstimated}, ${record.priced},
-        ${record.cost}, ${record.latencyMs}, ${record.timeToFirstTokenMs}, ${record.finishReason}, ${record.errorMessage})
+        ${record.cost}, ${record.latencyMs}, ${record.timeToFirstTokenMs}, ${record.finishReason}, ${record.errorMessage},
+        ${JSON.stringify(record.attempts ?? [])}::jsonb)
       on conflict (request_id) do nothing
       returning user_id, cost_usd
     ),

@@ -237,6 +237,11 @@ export const chatCompletionRequests = pgTable(
     timeToFirstTokenMs: integer("time_to_first_token_ms"),
     finishReason: text("finish_reason"),
     errorMessage: text("error_message"),
+    /** Failed attempts before the answer (failover), each {provider, model, status, reason}. */
+    attempts: jsonb("attempts")
+      .$type<{ provider: string; model: string; status: number; reason: string }[]>()
+      .notNull()
+      .default([]),
     createdAt: createdAt(),
   },
   (table) => [

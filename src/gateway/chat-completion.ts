@@ -118,6 +118,7 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
       firstTokenAt: null,
       finishReason: null,
       errorMessage: describeFailures(error.failures),
+      attempts: error.failures,
     });
     throw error.clientError;
   }
@@ -135,6 +136,7 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
     endpoint: format.endpoint,
     stream: request.stream === true,
     startedAt,
+    attempts: failures,
   };
   if (failures.length > 0) {
     console.warn(

@@ -63,6 +63,8 @@ export interface Outcome {
   firstTokenAt: number | null;
   finishReason: string | null;
   errorMessage: string | null;
+  /** Failed attempts before this outcome (failover). */
+  attempts?: { provider: string; model: string; status: number; reason: string }[];
 }
 
 export const noUsage: TokenUsage = {
@@ -109,6 +111,7 @@ export function settleLater(ctx: InferenceContext, outcome: Outcome): void {
       timeToFirstTokenMs: outcome.firstTokenAt === null ? null : outcome.firstTokenAt - outcome.startedAt,
       finishReason: outcome.finishReason,
       errorMessage: outcome.errorMessage,
+      attempts: outcome.attempts ?? [],
     }),
   );
 }

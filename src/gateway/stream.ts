@@ -22,7 +22,10 @@ interface RelayInput {
   abort: AbortController;
   catalog: Promise<CatalogEntry>;
   format: ResponseFormat;
-  base: Pick<Outcome, "requestedModel" | "provider" | "upstreamModel" | "endpoint" | "stream" | "startedAt">;
+  base: Pick<
+    Outcome,
+    "requestedModel" | "provider" | "upstreamModel" | "endpoint" | "stream" | "startedAt" | "attempts"
+  >;
 }
 
 function textOfChunk(chunk: ChatCompletionChunk): string {

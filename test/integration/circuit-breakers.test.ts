@@ -210,6 +210,13 @@ describe("failover", () => {
       provider: "deepseek",
       upstream_model: "fixture:openai/chat-completion-text?case=models-fallback",
     });
+    const [logged] = await execute(sql`select attempts from chat_completion_requests where request_id = ${id}`);
+    const attempts = logged?.attempts as { provider: string; status: number }[];
+    // groq failed twice (one retry) before the fallback model answered: the log keeps both attempts.
+    expect(attempts.map((attempt) => [attempt.provider, attempt.status])).toEqual([
+      ["groq", 500],
+      ["groq", 500],
+    ]);
   });
 
   it("answers 502 listing every attempt when all fail, and logs the attempts", async () => {

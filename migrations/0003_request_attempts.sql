@@ -1,0 +1,1 @@
+ALTER TABLE "chat_completion_requests" ADD COLUMN "attempts" jsonb DEFAULT '[]'::jsonb NOT NULL;
