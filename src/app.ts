@@ -13,9 +13,11 @@ import { config } from "./middleware/config";
 import { database } from "./middleware/database";
 import { requestId } from "./middleware/request-id";
 import { sentry } from "./middleware/sentry";
+import { adminLimitRoutes } from "./routes/admin/limits";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
 import { circuitBreakerRoutes } from "./routes/circuit-breakers";
+import { diagnosticsRoutes } from "./routes/diagnostics";
 import { errorResponse } from "./routes/error-response";
 import { generationRoutes } from "./routes/generation";
 import { healthRoutes } from "./routes/health";
@@ -46,7 +48,7 @@ function corsFor(setting: string): MiddlewareHandler {
     handler = cors({
       origin: origins.includes("*") ? "*" : origins,
       allowHeaders: ["authorization", "content-type", "x-api-key", "x-request-id", "anthropic-version"],
-      exposeHeaders: ["x-request-id", "retry-after"],
+      exposeHeaders: ["x-request-id", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"],
       maxAge: 600,
     });
     corsByOrigins.set(setting, handler);
@@ -71,6 +73,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", generationRoutes);
   app.route("/", messagesRoutes);
   app.route("/", circuitBreakerRoutes);
+  app.route("/", diagnosticsRoutes);
+  app.route("/", adminLimitRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

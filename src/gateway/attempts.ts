@@ -4,6 +4,7 @@
 import { ApiError } from "../lib/errors";
 import type { UpstreamRequest } from "../providers/types";
 import { modelBreaker, providerBreaker, reportOutcome } from "./breakers";
+import { acquireSlots, type HeldSlots, providerConcurrencyLimit, providerGateName } from "./concurrency";
 import type { InferenceContext } from "./context";
 import { retryDelayMs } from "./failover";
 import type { ResolvedModel } from "./resolve-model";
@@ -27,6 +28,8 @@ export interface Answered {
   resolved: ResolvedModel;
   dispatched: Dispatched;
   failures: AttemptFailure[];
+  /** The answering provider's concurrency slot: release it when the response has ended. */
+  providerSlot: HeldSlots;
 }
 
 /** Client mistakes: another provider would refuse them too, so they end the request at once. */
@@ -90,7 +93,34 @@ export async function dispatchWithFailover(
 ): Promise<Answered> {
   const failures: AttemptFailure[] = [];
   let lastError: ApiError | undefined;
-  for (const resolved of attempts) {
+  for (const [attemptIndex, resolved] of attempts.entries()) {
+    let providerSlot: HeldSlots;
+    try {
+      providerSlot = await acquireSlots(
+        ctx.env,
+        [
+          {
+            name: providerGateName(resolved.providerId),
+            limit: providerConcurrencyLimit(ctx.env, resolved.providerId),
+          },
+        ],
+        {
+          leaseId: `${ctx.requestId}:${attemptIndex}`,
+          onGateError: (_gate, error) => ctx.sentry?.captureException(error),
+        },
+      );
+    } catch (caught) {
+      if (!(caught instanceof ApiError)) throw caught;
+      // This provider is at its concurrency limit: a full provider is another reason to fail over.
+      failures.push({
+        provider: resolved.providerId,
+        model: resolved.upstreamModel,
+        status: caught.status,
+        reason: caught.message,
+      });
+      lastError = caught;
+      continue;
+    }
     for (let retry = 0; retry <= sameProviderRetries; retry++) {
       let retryAfter: number | undefined;
       let error: ApiError;
@@ -100,7 +130,7 @@ export async function dispatchWithFailover(
         const { response } = dispatched;
         if (response.ok) {
           report(ctx, resolved, "success", null);
-          return { resolved, dispatched, failures };
+          return { resolved, dispatched, failures, providerSlot };
         }
         dispatched.clearTimer();
         const upstream = resolved.adapter.parseError(response.status, await response.text(), response.headers);
@@ -115,6 +145,7 @@ export async function dispatchWithFailover(
         });
         if (clientFault.has(response.status)) {
           // The client's own mistake: not the provider's failure, and no other provider would differ.
+          await providerSlot.release();
           throw new AttemptsFailed(failures, error);
         }
         if (response.status === 429) {
@@ -124,7 +155,11 @@ export async function dispatchWithFailover(
           transient = response.status >= 500;
         }
       } catch (caught) {
-        if (caught instanceof AttemptsFailed || !(caught instanceof ApiError)) throw caught;
+        if (caught instanceof AttemptsFailed) throw caught;
+        if (!(caught instanceof ApiError)) {
+          await providerSlot.release();
+          throw caught;
+        }
         error = caught;
         transient = true;
         failures.push({
@@ -140,6 +175,7 @@ export async function dispatchWithFailover(
       if (!transient || retry >= sameProviderRetries || !canWait) break;
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs(retry, retryAfter)));
     }
+    await providerSlot.release();
   }
   // With one provider to try, its own error says most (a 429 stays a 429); with several, list them all.
   const only = attempts.length === 1 && lastError ? lastError : undefined;

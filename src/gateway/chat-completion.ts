@@ -9,6 +9,7 @@ import type { ChatCompletion, ChatRequest } from "../providers/openai-types";
 import type { UpstreamRequest } from "../providers/types";
 import { type Answered, type AttemptFailure, AttemptsFailed, dispatchWithFailover } from "./attempts";
 import { breakerAllows } from "./breakers";
+import { acquireSlots, keyGateName } from "./concurrency";
 import type { InferenceContext } from "./context";
 import { parseFailoverMap, planAttempts } from "./failover";
 import { costOf } from "./pricing";
@@ -96,10 +97,19 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
     return resolved.adapter.buildRequest(upstreamRequest, resolved.settings);
   };
 
+  const keySlot = await acquireSlots(
+    ctx.env,
+    [{ name: keyGateName(ctx.caller.apiKeyId), limit: ctx.caller.concurrencyLimit }],
+    {
+      leaseId: `${ctx.requestId}:key`,
+      onGateError: (_gate, error) => ctx.sentry?.captureException(error),
+    },
+  );
   let answered: Answered;
   try {
     answered = await dispatchWithFailover(ctx, attempts, callFor);
   } catch (error) {
+    ctx.defer(keySlot.release());
     if (!(error instanceof AttemptsFailed)) throw error;
     const first = attempts[0];
     settleLater(ctx, {
@@ -123,7 +133,9 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
     throw error.clientError;
   }
 
-  const { resolved, dispatched, failures } = answered;
+  const { resolved, dispatched, failures, providerSlot } = answered;
+  /** Frees the key's and the provider's concurrency slots once the response has ended. */
+  const releaseSlots = () => Promise.all([keySlot.release(), providerSlot.release()]);
   const { response, abort, clearTimer } = dispatched;
   const passThrough = passThroughOf(resolved);
   const format = passThrough && input.passThroughFormat ? input.passThroughFormat : input.format;
@@ -146,7 +158,17 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
 
   if (request.stream === true && response.body) {
     clearTimer();
-    return relayChatStream({ ctx, request, resolved, response, abort, catalog: catalogOrUnpriced(), format, base });
+    return relayChatStream({
+      ctx,
+      request,
+      resolved,
+      response,
+      abort,
+      catalog: catalogOrUnpriced(),
+      format,
+      base,
+      onEnd: releaseSlots,
+    });
   }
 
   let completion: ChatCompletion;
@@ -159,6 +181,7 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
     throw new ApiError(502, `Provider '${resolved.providerId}' sent an unreadable response`, "provider_bad_response");
   } finally {
     clearTimer();
+    ctx.defer(releaseSlots());
   }
   const usage = reported ?? estimateUsage(promptText(request), completionText(completion));
   const entry = await catalogOrUnpriced();

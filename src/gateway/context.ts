@@ -8,6 +8,8 @@ export interface Caller {
   userId: number;
   apiKeyId: number;
   allowedModels: readonly string[];
+  /** Concurrent requests allowed for this key (its rate-limit override); null = not gated. */
+  concurrencyLimit: number | null;
 }
 
 export interface InferenceContext {

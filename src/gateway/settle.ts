@@ -8,6 +8,7 @@ import type { TokenUsage } from "../providers/types";
 import type { InferenceContext } from "./context";
 import { settleDurably } from "./outbox";
 import { type Cost, costOf, type ModelPrices, parsePrice } from "./pricing";
+import { recordTokenUsage } from "./rate-limits";
 
 export interface CatalogEntry {
   modelId: number | null;
@@ -76,6 +77,9 @@ export const noUsage: TokenUsage = {
 };
 
 export function settleLater(ctx: InferenceContext, outcome: Outcome): void {
+  const tokens = outcome.usage.promptTokens + outcome.usage.completionTokens;
+  // Token rate limits count what was actually used, once it is known.
+  if (tokens > 0) ctx.defer(recordTokenUsage(ctx.config, ctx.caller.apiKeyId, tokens, ctx.sentry));
   if (!outcome.cost.priced && outcome.status === "completed") {
     console.warn(
       JSON.stringify({

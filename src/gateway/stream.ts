@@ -22,6 +22,8 @@ interface RelayInput {
   abort: AbortController;
   catalog: Promise<CatalogEntry>;
   format: ResponseFormat;
+  /** Called once the stream has ended, however it ended (frees concurrency slots). */
+  onEnd: () => Promise<unknown>;
   base: Pick<
     Outcome,
     "requestedModel" | "provider" | "upstreamModel" | "endpoint" | "stream" | "startedAt" | "attempts"
@@ -87,6 +89,7 @@ export function relayChatStream(input: RelayInput): Response {
     try {
       await recordOutcome(status, httpStatus, errorMessage);
     } finally {
+      ctx.defer(input.onEnd());
       releaseHold();
     }
   };

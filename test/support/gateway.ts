@@ -3,12 +3,13 @@ import { exports } from "cloudflare:workers";
 
 export const origin = "http://gateway.test";
 
-let ipCounter = 0;
-/** A distinct client IP per call site, so per-IP limits of one test do not leak into another. */
+/**
+ * A client IP no other call uses, in this run or an earlier one (real Redis keeps per-IP counters
+ * for an hour), so per-IP limits of one test never leak into another.
+ */
 export function uniqueIp(): string {
-  ipCounter += 1;
-  const random = Math.floor(Math.random() * 250) + 1;
-  return `10.${random}.${Math.floor(ipCounter / 250) % 250}.${(ipCounter % 250) + 1}`;
+  const groups = Array.from(crypto.getRandomValues(new Uint16Array(6)), (value) => value.toString(16));
+  return `2001:db8:${groups.join(":")}`;
 }
 
 export interface CallOptions {

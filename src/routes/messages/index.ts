@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
 import { requireApiKey } from "../../middleware/auth";
+import { keyRateLimit } from "../../middleware/key-rate-limit";
 import type { AnthropicMessagesRequest } from "../../providers/anthropic/wire-types";
 import { createRouter } from "../router";
 import { createMessage } from "./messages.handlers";
@@ -13,7 +14,12 @@ const anthropicErrors = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 const router = createRouter();
-router.use(messagesRoute.path, anthropicErrors, requireApiKey({ scope: "inference", onExpiredTrial: "forbidden" }));
+router.use(
+  messagesRoute.path,
+  anthropicErrors,
+  requireApiKey({ scope: "inference", onExpiredTrial: "forbidden" }),
+  keyRateLimit,
+);
 
 export const messagesRoutes = router.openapi(messagesRoute, (c) =>
   // The schema checked the fields the translation relies on; the rest passes through loosely.

@@ -22,6 +22,6 @@ export async function createMessage(c: Context<AppEnv>, body: AnthropicMessagesR
       messagesBody: { ...body },
       passThroughFormat: anthropicPassThroughFormat(body.model),
     },
-    inferenceContext(c),
+    await inferenceContext(c),
   );
 }
