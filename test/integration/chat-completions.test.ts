@@ -64,6 +64,9 @@ describe("POST /v1/chat/completions (OpenAI-compatible providers, recorded paylo
       custom_vendor_field: { keep: true },
     });
     expect(response.status).toBe(200);
+    // The key's rate-limit state rides on every inference response (basic tier: 60 per minute).
+    expect(response.headers.get("x-ratelimit-limit")).toBe("60");
+    expect(Number(response.headers.get("x-ratelimit-remaining"))).toBeLessThan(60);
     const requestId = response.headers.get("x-request-id") ?? "";
     const body = (await response.json()) as {
       choices: { message: { content: string } }[];
