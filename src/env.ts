@@ -26,6 +26,8 @@ export interface Env {
   DISPOSABLE_EMAIL_DOMAINS?: string;
   BLOCKED_EMAIL_DOMAINS?: string;
   DEFAULT_PROVIDER?: string;
+  ANONYMOUS_ALLOWED_MODELS?: string;
+  ANONYMOUS_RATE_LIMIT_PER_MINUTE?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   FAILOVER_MAP?: string;
   [key: string]: unknown;
@@ -65,6 +67,17 @@ export const configSchema = z.object({
   TRIAL_DAYS: positiveInt(3),
   MAX_API_KEYS_PER_USER: positiveInt(25),
   DEFAULT_PROVIDER: z.string().min(1).default("openrouter"),
+  /** Models usable without an API key on /v1/chat/completions; empty = no anonymous use. */
+  ANONYMOUS_ALLOWED_MODELS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    ),
+  ANONYMOUS_RATE_LIMIT_PER_MINUTE: positiveInt(10),
   UPSTREAM_TIMEOUT_MS: positiveInt(120_000),
   FAILOVER_MAP: z
     .string()

@@ -35,7 +35,7 @@ export function breakerAllows(env: Env, name: string, defer: (work: Promise<unkn
     defer(namespace.getByName(name).snapshot(name).then(remember));
   }
   const last = known.get(name);
-  if (!last || last.state !== "open") return true;
+  if (last?.state !== "open") return true;
   // An open breaker whose cooldown has run out is half-open: let the probe through.
   return Date.now() >= last.retryAt;
 }

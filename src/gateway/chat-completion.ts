@@ -29,6 +29,8 @@ function completionText(completion: ChatCompletion): string {
 }
 
 async function ensureCredit(ctx: InferenceContext): Promise<void> {
+  // Anonymous callers are limited to the allowed (free) models and have no balance.
+  if (ctx.caller.userId === null) return;
   const balance = await findUserSpendableBalance(ctx.db(), ctx.caller.userId);
   if (balance === undefined || parseUsd(balance) <= 0n) {
     throw paymentRequired("Insufficient credits: add credits to continue", "insufficient_credits");
@@ -99,7 +101,7 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
 
   const keySlot = await acquireSlots(
     ctx.env,
-    [{ name: keyGateName(ctx.caller.apiKeyId), limit: ctx.caller.concurrencyLimit }],
+    [{ name: keyGateName(ctx.caller.apiKeyId ?? "anonymous"), limit: ctx.caller.concurrencyLimit }],
     {
       leaseId: `${ctx.requestId}:key`,
       onGateError: (_gate, error) => ctx.sentry?.captureException(error),

@@ -4,9 +4,10 @@ import type { Toucan } from "toucan-js";
 import type { Database } from "../db/client";
 import type { Config, Env } from "../env";
 
+/** Who pays: a user through a key, or nobody (anonymous use of the allowed free models). */
 export interface Caller {
-  userId: number;
-  apiKeyId: number;
+  userId: number | null;
+  apiKeyId: number | null;
   allowedModels: readonly string[];
   /** Concurrent requests allowed for this key (its rate-limit override); null = not gated. */
   concurrencyLimit: number | null;

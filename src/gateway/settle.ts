@@ -79,7 +79,8 @@ export const noUsage: TokenUsage = {
 export function settleLater(ctx: InferenceContext, outcome: Outcome): void {
   const tokens = outcome.usage.promptTokens + outcome.usage.completionTokens;
   // Token rate limits count what was actually used, once it is known.
-  if (tokens > 0) ctx.defer(recordTokenUsage(ctx.config, ctx.caller.apiKeyId, tokens, ctx.sentry));
+  const keyId = ctx.caller.apiKeyId;
+  if (tokens > 0 && keyId !== null) ctx.defer(recordTokenUsage(ctx.config, keyId, tokens, ctx.sentry));
   if (!outcome.cost.priced && outcome.status === "completed") {
     console.warn(
       JSON.stringify({

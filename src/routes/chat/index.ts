@@ -1,4 +1,7 @@
-import { requireApiKey } from "../../middleware/auth";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../../env";
+import { presentedKey, requireApiKey } from "../../middleware/auth";
+import { limitPerIp } from "../../middleware/ip-rate-limit";
 import { keyRateLimit } from "../../middleware/key-rate-limit";
 import { createRouter } from "../router";
 import { createChatCompletion } from "./chat.handlers";
@@ -6,8 +9,25 @@ import { chatCompletionsAliasRoute, chatCompletionsRoute } from "./chat.routes";
 
 const router = createRouter();
 const inferenceAuth = requireApiKey({ scope: "inference", onExpiredTrial: "forbidden" });
-router.use(chatCompletionsRoute.path, inferenceAuth, keyRateLimit);
-router.use(chatCompletionsAliasRoute.path, inferenceAuth, keyRateLimit);
+const anonymousLimit = limitPerIp({
+  name: "anonymous-chat",
+  limit: (config) => config.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+  window: "1 m",
+});
+
+/** A key when one is presented; otherwise anonymous use of the allowed models, limited per IP. */
+const keyOrAnonymous = createMiddleware<AppEnv>(async (c, next) => {
+  if (presentedKey(c) || c.var.config.ANONYMOUS_ALLOWED_MODELS.length === 0) {
+    return inferenceAuth(c, async () => {
+      await keyRateLimit(c, next);
+    });
+  }
+  c.set("auth", { kind: "anonymous", isAdmin: false });
+  return anonymousLimit(c, next);
+});
+
+router.use(chatCompletionsRoute.path, keyOrAnonymous);
+router.use(chatCompletionsAliasRoute.path, keyOrAnonymous);
 
 // The gateway builds the Response itself (JSON or an event stream); the OpenAPI document describes both.
 export const chatRoutes = router
