@@ -28,6 +28,8 @@ export interface Env {
   DEFAULT_PROVIDER?: string;
   ANONYMOUS_ALLOWED_MODELS?: string;
   ANONYMOUS_RATE_LIMIT_PER_MINUTE?: string;
+  CONCURRENCY_QUEUE_SIZE?: string;
+  CONCURRENCY_QUEUE_TIMEOUT_MS?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   FAILOVER_MAP?: string;
   [key: string]: unknown;
@@ -78,6 +80,8 @@ export const configSchema = z.object({
         .filter((item) => item.length > 0),
     ),
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: positiveInt(10),
+  CONCURRENCY_QUEUE_SIZE: z.coerce.number().int().min(0).default(50),
+  CONCURRENCY_QUEUE_TIMEOUT_MS: positiveInt(10_000),
   UPSTREAM_TIMEOUT_MS: positiveInt(120_000),
   FAILOVER_MAP: z
     .string()

@@ -102,10 +102,12 @@ export async function dispatchWithFailover(
           {
             name: providerGateName(resolved.providerId),
             limit: providerConcurrencyLimit(ctx.env, resolved.providerId),
+            queueLimit: ctx.config.CONCURRENCY_QUEUE_SIZE,
           },
         ],
         {
           leaseId: `${ctx.requestId}:${attemptIndex}`,
+          waitTimeoutMs: ctx.config.CONCURRENCY_QUEUE_TIMEOUT_MS,
           onGateError: (_gate, error) => ctx.sentry?.captureException(error),
         },
       );

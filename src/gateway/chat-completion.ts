@@ -101,9 +101,16 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
 
   const keySlot = await acquireSlots(
     ctx.env,
-    [{ name: keyGateName(ctx.caller.apiKeyId ?? "anonymous"), limit: ctx.caller.concurrencyLimit }],
+    [
+      {
+        name: keyGateName(ctx.caller.apiKeyId ?? "anonymous"),
+        limit: ctx.caller.concurrencyLimit,
+        queueLimit: ctx.config.CONCURRENCY_QUEUE_SIZE,
+      },
+    ],
     {
       leaseId: `${ctx.requestId}:key`,
+      waitTimeoutMs: ctx.config.CONCURRENCY_QUEUE_TIMEOUT_MS,
       onGateError: (_gate, error) => ctx.sentry?.captureException(error),
     },
   );
