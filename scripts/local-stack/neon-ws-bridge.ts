@@ -10,6 +10,8 @@ export interface NeonWsBridge {
   readonly port: number;
   /** TCP connections currently open to databases (for leak checks). */
   openConnections(): number;
+  /** Simulates a database outage: drops every connection and refuses new ones until switched back. */
+  setAvailable(available: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -20,13 +22,30 @@ const allowedHosts = new Set(["127.0.0.1", "localhost", "::1"]);
 const terminateMessage = Buffer.from([0x58, 0, 0, 0, 4]);
 
 export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
-  const http: Server = createServer((_req, res) => {
+  let available = true;
+  const http: Server = createServer((req, res) => {
+    // POST /__control?available=0|1 switches the simulated outage (tests that stop the database).
+    const url = new URL(req.url ?? "/", "http://bridge");
+    if (req.method === "POST" && url.pathname === "/__control") {
+      setAvailable(url.searchParams.get("available") !== "0");
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ available }));
+      return;
+    }
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required");
   });
   const wss = new WebSocketServer({ server: http });
   let open = 0;
 
+  const setAvailable = (next: boolean) => {
+    available = next;
+    if (!next) for (const client of wss.clients) client.terminate();
+  };
+
   wss.on("connection", (ws, req) => {
+    if (!available) {
+      ws.close(1013, "database unavailable (simulated outage)");
+      return;
+    }
     const url = new URL(req.url ?? "/", "http://bridge");
     const address = url.searchParams.get("address") ?? "";
     const separator = address.lastIndexOf(":");
@@ -71,6 +90,7 @@ export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
     hostPort: `127.0.0.1:${address.port}`,
     port: address.port,
     openConnections: () => open,
+    setAvailable,
     async stop() {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -8,6 +8,7 @@ declare global {
       TEST_SENTRY_DSN: string;
       TEST_SENTRY_EVENTS_URL: string;
       TEST_MOCK_UPSTREAM_URL: string;
+      TEST_SWITCHABLE_NEON_WS_PROXY: string;
     }
   }
 }

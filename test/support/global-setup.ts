@@ -2,6 +2,7 @@
 // PGlite), the Neon and Upstash bridges (TEST_REDIS_URL, else an in-memory store), the stub upstream.
 import type { TestProject } from "vitest/node";
 import { startLocalStack } from "../../scripts/local-stack";
+import { startNeonWsBridge } from "../../scripts/local-stack/neon-ws-bridge";
 import { testBindings } from "./bindings";
 import { mockProviderBindings, startMockUpstream } from "./mock-upstream";
 import { startSentrySink } from "./sentry-sink";
@@ -19,6 +20,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(`[test stack] ${stack.description.postgres}; ${stack.description.redis}`);
   const sentrySink = await startSentrySink();
   const mockUpstream = await startMockUpstream();
+  // A second bridge to the same database that one test switches off to simulate an outage
+  // (the stack's own bridge must stay up for the test files running alongside).
+  const switchableBridge = await startNeonWsBridge();
   project.provide("workerBindings", {
     ...testBindings,
     ...stack.vars,
@@ -28,11 +32,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     TEST_SENTRY_DSN: sentrySink.dsn,
     TEST_SENTRY_EVENTS_URL: sentrySink.eventsUrl,
     TEST_MOCK_UPSTREAM_URL: mockUpstream.url,
+    TEST_SWITCHABLE_NEON_WS_PROXY: switchableBridge.hostPort,
     ...mockProviderBindings(mockUpstream.url),
   });
   return async () => {
     await sentrySink.stop();
     await mockUpstream.stop();
+    await switchableBridge.stop();
     await stack.stop();
   };
 }
