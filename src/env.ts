@@ -20,6 +20,8 @@ export interface Env {
   AUTH_CACHE_TTL_SECONDS?: string;
   AUTH_NEGATIVE_CACHE_TTL_SECONDS?: string;
   REGISTER_RATE_LIMIT_PER_HOUR?: string;
+  LOGIN_RATE_LIMIT_PER_15_MINUTES?: string;
+  PASSWORD_RESET_RATE_LIMIT_PER_HOUR?: string;
   SIGNUP_CREDITS_USD?: string;
   TRIAL_DAYS?: string;
   MAX_API_KEYS_PER_USER?: string;
@@ -62,6 +64,8 @@ export const configSchema = z.object({
   AUTH_CACHE_TTL_SECONDS: positiveInt(30),
   AUTH_NEGATIVE_CACHE_TTL_SECONDS: positiveInt(5),
   REGISTER_RATE_LIMIT_PER_HOUR: positiveInt(3),
+  LOGIN_RATE_LIMIT_PER_15_MINUTES: positiveInt(10),
+  PASSWORD_RESET_RATE_LIMIT_PER_HOUR: positiveInt(3),
   SIGNUP_CREDITS_USD: z
     .string()
     .regex(/^\d+(\.\d{1,9})?$/, "must be a decimal USD amount")
