@@ -29,6 +29,8 @@ export interface InferenceRecord {
   timeToFirstTokenMs: number | null;
   finishReason: string | null;
   errorMessage: string | null;
+  /** The price lookup failed: price it from the catalog when applying (never settle it as free). */
+  needsPricing?: boolean;
   /** Failed attempts before this outcome (failover); empty when the first attempt answered. */
   attempts?: { provider: string; model: string; status: number; reason: string }[];
 }

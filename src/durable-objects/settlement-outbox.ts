@@ -11,6 +11,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type DatabaseHandle, isDatabaseUnavailable, openDatabase } from "../db/client";
 import { type InferenceRecord, settleInference } from "../db/inference";
 import { type Env, readConfig } from "../env";
+import { priceIfNeeded } from "../gateway/deferred-pricing";
 
 export const OUTBOX_SHARDS = 8;
 
@@ -132,7 +133,7 @@ export class SettlementOutbox extends DurableObject<Env> {
         const record: InferenceRecord = JSON.parse(row.record);
         try {
           // `logged: false` means an earlier attempt (or the request itself) already applied it.
-          await settleInference(handle.db, record);
+          await settleInference(handle.db, await priceIfNeeded(handle.db, record));
         } catch (error) {
           // An outage stops the run (retry later); a rejection is retried too, until it is parked.
           if (isDatabaseUnavailable(error) || !this.rejectedTooOften(row, error)) throw error;

@@ -15,7 +15,7 @@ import { parseFailoverMap, planAttempts } from "./failover";
 import { costOf } from "./pricing";
 import type { ResolvedModel } from "./resolve-model";
 import { openAiFormat, type ResponseFormat } from "./response-format";
-import { catalogEntryFor, noUsage, settleLater } from "./settle";
+import { type CatalogEntry, catalogEntryFor, noUsage, settleLater } from "./settle";
 import { relayChatStream } from "./stream";
 import { estimateUsage, promptText } from "./usage";
 
@@ -149,7 +149,9 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
   const passThrough = passThroughOf(resolved);
   const format = passThrough && input.passThroughFormat ? input.passThroughFormat : input.format;
   const catalog = catalogEntryFor(ctx, resolved.providerId, resolved.upstreamModel);
-  const catalogOrUnpriced = () => catalog.catch(() => ({ modelId: null, prices: undefined }));
+  // A failed lookup is remembered as such: the settlement prices the request later instead of making it free.
+  const catalogOrUnpriced = (): Promise<CatalogEntry> =>
+    catalog.catch(() => ({ modelId: null, prices: undefined, lookupFailed: true }));
   const base = {
     requestedModel: request.model,
     provider: resolved.providerId,

@@ -9,6 +9,7 @@ import {
   outboxShardNames,
 } from "../durable-objects/settlement-outbox";
 import type { Env } from "../env";
+import { priceIfNeeded } from "./deferred-pricing";
 
 /** The part of a Sentry client (Toucan) this module uses. */
 export interface ErrorReporter {
@@ -34,7 +35,8 @@ export type SettleResult = { outcome: "settled"; settlement: Settlement } | { ou
  */
 export async function settleDurably(deps: SettleDeps, record: InferenceRecord): Promise<SettleResult> {
   try {
-    return { outcome: "settled", settlement: await settleInference(deps.db(), record) };
+    const db = deps.db();
+    return { outcome: "settled", settlement: await settleInference(db, await priceIfNeeded(db, record)) };
   } catch (error) {
     if (!isDatabaseUnavailable(error)) {
       logLostRecord("settlement rejected by the database; not charged", record, error);

@@ -13,6 +13,8 @@ import { recordTokenUsage } from "./rate-limits";
 export interface CatalogEntry {
   modelId: number | null;
   prices: ModelPrices | undefined;
+  /** The lookup failed (database unreachable): the prices are unknown, not absent. */
+  lookupFailed?: boolean;
 }
 
 /** Prices change only with a catalog sync: an isolate may reuse them for a minute. */
@@ -117,6 +119,7 @@ export function settleLater(ctx: InferenceContext, outcome: Outcome): void {
       finishReason: outcome.finishReason,
       errorMessage: outcome.errorMessage,
       attempts: outcome.attempts ?? [],
+      needsPricing: outcome.catalog.lookupFailed === true && outcome.status === "completed",
     }),
   );
 }

@@ -1,7 +1,12 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client";
 import { type InferenceRecord, settleInference } from "../../src/db/inference";
+import { outboxNameFor } from "../../src/durable-objects/settlement-outbox";
+import { readConfig } from "../../src/env";
+import { settleDurably } from "../../src/gateway/outbox";
 import { execute, registerAccount, type TestAccount, withDatabase } from "../support/accounts";
 import { priceModel } from "../support/catalog";
 import { eventually } from "../support/eventually";
@@ -197,5 +202,48 @@ describe("client disconnect", () => {
       return sent;
     });
     expect(upstream?.body.stream).toBe(true);
+  });
+});
+
+describe("a price lookup that failed never makes a request free", () => {
+  it("prices the record from the catalog when it is applied, directly or through the outbox", async () => {
+    const model = "fixture:openai/chat-completion-text?case=late-pricing";
+    await priceModel("openai", model, { prompt: "0.000001", completion: "0.000002" });
+    const account = await registerAccount();
+    const start = await balanceText(account.userId);
+    // 10 prompt + 5 completion tokens at $1/$2 per million: 0.00002 USD each.
+    const unpriced = (requestId: string): InferenceRecord => ({
+      ...record(account.userId, requestId, "0.000000000"),
+      upstreamModel: model,
+      priced: false,
+      needsPricing: true,
+    });
+
+    const direct = `late-${crypto.randomUUID()}`;
+    const handle = openDatabase(readConfig(env));
+    try {
+      await settleDurably({ env, db: () => handle.db }, unpriced(direct));
+    } finally {
+      await handle.close();
+    }
+    const outboxed = `late-${crypto.randomUUID()}`;
+    const shard = env.SETTLEMENT_OUTBOX?.getByName(outboxNameFor(account.userId));
+    if (!shard) throw new Error("SETTLEMENT_OUTBOX not bound");
+    await shard.enqueue(unpriced(outboxed));
+    await runDurableObjectAlarm(shard);
+
+    const rows = await eventually(async () => {
+      const found = await execute(
+        sql`select request_id, cost_usd, priced from chat_completion_requests where request_id in (${direct}, ${outboxed})`,
+      );
+      expect(found).toHaveLength(2);
+      return found;
+    });
+    expect(rows.map((row) => [row.cost_usd, row.priced])).toEqual([
+      ["0.000020000", true],
+      ["0.000020000", true],
+    ]);
+    const [expected] = await execute(sql`select (${start}::numeric - 0.00004)::text as balance`);
+    expect(await balanceText(account.userId)).toBe(expected?.balance);
   });
 });
