@@ -2,33 +2,33 @@ import type { Context } from "hono";
 import { cachedRateLimitOverride } from "../../db/rate-limit-configs";
 import type { AppEnv } from "../../env";
 import { runChatCompletion } from "../../gateway/chat-completion";
-import type { InferenceContext } from "../../gateway/context";
+import type { Caller, InferenceContext } from "../../gateway/context";
 import { forbidden } from "../../lib/errors";
 import { currentUser } from "../../middleware/auth";
 import type { ChatRequest } from "../../providers/openai-types";
 
-export async function inferenceContext(c: Context<AppEnv>): Promise<InferenceContext> {
+/** Who pays for the request: the key's user, or nobody for anonymous use of the allowed models. */
+async function callerOf(c: Context<AppEnv>): Promise<Caller> {
   if (c.var.auth.kind === "anonymous") {
     return {
-      requestId: c.var.requestId,
-      env: c.env,
-      config: c.var.config,
-      db: c.var.db,
-      defer: c.var.defer,
-      hold: c.var.hold,
-      caller: {
-        userId: null,
-        apiKeyId: null,
-        allowedModels: c.var.config.ANONYMOUS_ALLOWED_MODELS,
-        concurrencyLimit: null,
-      },
-      sentry: c.var.sentry,
-      clientSignal: c.req.raw.signal,
+      userId: null,
+      apiKeyId: null,
+      allowedModels: c.var.config.ANONYMOUS_ALLOWED_MODELS,
+      concurrencyLimit: null,
     };
   }
   const { user, key } = currentUser(c);
   // Read through the same in-isolate cache the rate-limit middleware just filled.
   const override = await cachedRateLimitOverride(c.var.db, key.id, (error) => c.var.sentry?.captureException(error));
+  return {
+    userId: user.id,
+    apiKeyId: key.id,
+    allowedModels: key.allowedModels,
+    concurrencyLimit: override?.concurrencyLimit ?? null,
+  };
+}
+
+export async function inferenceContext(c: Context<AppEnv>): Promise<InferenceContext> {
   return {
     requestId: c.var.requestId,
     env: c.env,
@@ -36,12 +36,7 @@ export async function inferenceContext(c: Context<AppEnv>): Promise<InferenceCon
     db: c.var.db,
     defer: c.var.defer,
     hold: c.var.hold,
-    caller: {
-      userId: user.id,
-      apiKeyId: key.id,
-      allowedModels: key.allowedModels,
-      concurrencyLimit: override?.concurrencyLimit ?? null,
-    },
+    caller: await callerOf(c),
     sentry: c.var.sentry,
     clientSignal: c.req.raw.signal,
   };
