@@ -11,6 +11,7 @@ import { execute, registerAccount, type TestAccount, withDatabase } from "../sup
 import { priceModel } from "../support/catalog";
 import { eventually } from "../support/eventually";
 import { call, errorOf } from "../support/gateway";
+import { inferenceRecord } from "../support/inference-records";
 import type { RecordedRequest } from "../support/mock-upstream";
 import { readSse } from "../support/sse";
 
@@ -36,34 +37,6 @@ async function settledRows(requestIds: string[]): Promise<Record<string, unknown
     expect(rows).toHaveLength(requestIds.length);
     return rows;
   });
-}
-
-function record(userId: number, requestId: string, cost: string): InferenceRecord {
-  return {
-    requestId,
-    userId,
-    apiKeyId: null,
-    requestedModel: "test/model",
-    provider: "openai",
-    upstreamModel: "model",
-    modelId: null,
-    endpoint: "chat.completions",
-    stream: false,
-    status: "completed",
-    httpStatus: 200,
-    promptTokens: 10,
-    completionTokens: 5,
-    cachedTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    usageEstimated: false,
-    priced: true,
-    cost,
-    latencyMs: 1,
-    timeToFirstTokenMs: null,
-    finishReason: "stop",
-    errorMessage: null,
-  };
 }
 
 describe("billing", () => {
@@ -109,8 +82,12 @@ describe("billing", () => {
     const account = await registerAccount();
     const start = await balanceText(account.userId);
     const requestId = `retry-${crypto.randomUUID()}`;
-    const first = await withDatabase((db) => settleInference(db, record(account.userId, requestId, "0.123456789")));
-    const second = await withDatabase((db) => settleInference(db, record(account.userId, requestId, "0.123456789")));
+    const first = await withDatabase((db) =>
+      settleInference(db, inferenceRecord(account.userId, requestId, "0.123456789")),
+    );
+    const second = await withDatabase((db) =>
+      settleInference(db, inferenceRecord(account.userId, requestId, "0.123456789")),
+    );
     expect(first).toMatchObject({ logged: true, charged: true });
     expect(second).toEqual({ logged: false, charged: false, balanceAfter: null });
     const [expected] = await execute(sql`select (${start}::numeric - 0.123456789)::text as value`);
@@ -126,7 +103,9 @@ describe("billing", () => {
     await execute(
       sql`update users set subscription_allowance = 0.000001, purchased_credits = 5 where id = ${account.userId}`,
     );
-    await withDatabase((db) => settleInference(db, record(account.userId, `alloc-${crypto.randomUUID()}`, "0.000003")));
+    await withDatabase((db) =>
+      settleInference(db, inferenceRecord(account.userId, `alloc-${crypto.randomUUID()}`, "0.000003")),
+    );
     const [row] = await execute(
       sql`select subscription_allowance, purchased_credits from users where id = ${account.userId}`,
     );
@@ -141,7 +120,7 @@ describe("billing", () => {
       const cost = "0.000003000";
       const requestIds = Array.from({ length: 8 }, () => `race-${crypto.randomUUID()}`);
       await Promise.all(
-        requestIds.map((id) => withDatabase((db) => settleInference(db, record(account.userId, id, cost)))),
+        requestIds.map((id) => withDatabase((db) => settleInference(db, inferenceRecord(account.userId, id, cost)))),
       );
       // 10 µ$ − 8 × 3 µ$: every charge landed, none lost; the overdraft is exactly the in-flight costs beyond the balance.
       expect(await balanceText(account.userId)).toBe("-0.000014000");
@@ -213,7 +192,7 @@ describe("a price lookup that failed never makes a request free", () => {
     const start = await balanceText(account.userId);
     // 10 prompt + 5 completion tokens at $1/$2 per million: 0.00002 USD each.
     const unpriced = (requestId: string): InferenceRecord => ({
-      ...record(account.userId, requestId, "0.000000000"),
+      ...inferenceRecord(account.userId, requestId, "0.000000000"),
       upstreamModel: model,
       priced: false,
       needsPricing: true,

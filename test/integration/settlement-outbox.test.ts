@@ -3,7 +3,6 @@ import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
-import type { InferenceRecord } from "../../src/db/inference";
 import { settleInference } from "../../src/db/inference";
 import {
   OUTBOX_SHARDS,
@@ -18,6 +17,7 @@ import { outboxBacklog, type SettleResult, settleDurably } from "../../src/gatew
 import { type Outcome, settleLater } from "../../src/gateway/settle";
 import { execute, registerAccount, withDatabase } from "../support/accounts";
 import { call } from "../support/gateway";
+import { inferenceRecord } from "../support/inference-records";
 
 // A closed port: connecting fails at once, the way an unreachable Postgres does.
 const unreachableDatabase = "postgres://postgres@127.0.0.1:1/none";
@@ -25,34 +25,6 @@ const unreachableDatabase = "postgres://postgres@127.0.0.1:1/none";
 function shardOf(userId: number) {
   if (!env.SETTLEMENT_OUTBOX) throw new Error("SETTLEMENT_OUTBOX is not bound");
   return env.SETTLEMENT_OUTBOX.getByName(outboxNameFor(userId));
-}
-
-function record(userId: number, requestId: string, cost: string): InferenceRecord {
-  return {
-    requestId,
-    userId,
-    apiKeyId: null,
-    requestedModel: "test/outbox",
-    provider: "openai",
-    upstreamModel: "outbox",
-    modelId: null,
-    endpoint: "chat.completions",
-    stream: false,
-    status: "completed",
-    httpStatus: 200,
-    promptTokens: 10,
-    completionTokens: 5,
-    cachedTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    usageEstimated: false,
-    priced: true,
-    cost,
-    latencyMs: 1,
-    timeToFirstTokenMs: null,
-    finishReason: "stop",
-    errorMessage: null,
-  };
 }
 
 async function balanceText(userId: number): Promise<string> {
@@ -149,10 +121,10 @@ describe("settlement outbox", () => {
     const account = await registerAccount();
     const start = await balanceText(account.userId);
     const shard = shardOf(account.userId);
-    const queuedTwice = record(account.userId, `dup-${crypto.randomUUID()}`, "0.000100000");
+    const queuedTwice = inferenceRecord(account.userId, `dup-${crypto.randomUUID()}`, "0.000100000");
     expect(await shard.enqueue(queuedTwice)).toEqual({ queued: true, pending: 1 });
     expect(await shard.enqueue(queuedTwice)).toEqual({ queued: false, pending: 1 });
-    const settledBefore = record(account.userId, `direct-${crypto.randomUUID()}`, "0.000200000");
+    const settledBefore = inferenceRecord(account.userId, `direct-${crypto.randomUUID()}`, "0.000200000");
     await withDatabase((db) => settleInference(db, settledBefore));
     expect(await shard.enqueue(settledBefore)).toMatchObject({ queued: true, pending: 2 });
 
@@ -168,7 +140,7 @@ describe("settlement outbox", () => {
     const shard = shardOf(account.userId);
     // Ids that sort against the enqueue order, so only the insertion sequence can produce this order.
     const queued = ["c", "b", "a"].map((prefix, index) =>
-      record(account.userId, `${prefix}-order-${crypto.randomUUID()}`, `0.00000${index + 1}000`),
+      inferenceRecord(account.userId, `${prefix}-order-${crypto.randomUUID()}`, `0.00000${index + 1}000`),
     );
     for (const item of queued) await shard.enqueue(item);
     expect(await runDurableObjectAlarm(shard)).toBe(true);
@@ -195,7 +167,7 @@ describe("settlement outbox", () => {
     const account = await registerAccount();
     const start = await balanceText(account.userId);
     const shard = shardOf(account.userId);
-    const pending = record(account.userId, `retry-${crypto.randomUUID()}`, "0.000007000");
+    const pending = inferenceRecord(account.userId, `retry-${crypto.randomUUID()}`, "0.000007000");
     await shard.enqueue(pending);
 
     await alarmWithDatabaseDown(account.userId);
@@ -219,7 +191,11 @@ describe("settlement outbox", () => {
   it("does not queue a statement the database rejects, and parks one that keeps failing in the outbox", async () => {
     const account = await registerAccount();
     // A user that does not exist (same shard): the log row's foreign key rejects the statement.
-    const orphan = record(account.userId + OUTBOX_SHARDS * 1_000_000, `orphan-${crypto.randomUUID()}`, "0.000001000");
+    const orphan = inferenceRecord(
+      account.userId + OUTBOX_SHARDS * 1_000_000,
+      `orphan-${crypto.randomUUID()}`,
+      "0.000001000",
+    );
     await expect(withDatabase((db) => settleDurably({ env, db: () => db }, orphan))).rejects.toThrow();
     const shard = shardOf(account.userId);
     const { pending, deadLetters } = await shard.backlog();
@@ -227,7 +203,7 @@ describe("settlement outbox", () => {
 
     // Already in the outbox (say the schema changed meanwhile): five rejections park it, and the
     // record behind it is applied instead of waiting forever.
-    const behind = record(account.userId, `behind-${crypto.randomUUID()}`, "0.000002000");
+    const behind = inferenceRecord(account.userId, `behind-${crypto.randomUUID()}`, "0.000002000");
     await shard.enqueue(orphan);
     await shard.enqueue(behind);
     for (let attempt = 1; attempt < 5; attempt++) {

@@ -2,6 +2,7 @@
 // holding the next slice of each candidate (function calls arrive whole) and the usage so far.
 // Gemini sends no [DONE]: the stream ends with the body, so this transformer never emits `done`.
 import type { ChatCompletionChunk, ChatRequest } from "../openai-types";
+import { parseEventJson } from "../stream-json";
 import type { StreamPart, StreamTransformer, TokenUsage } from "../types";
 import { finishReasonFromGemini, openAiUsageOf, readGoogleError, splitParts, usageFromGemini } from "./response";
 import { type GeminiGenerateContentResponse, isRecord } from "./wire-types";
@@ -44,17 +45,9 @@ export function createGeminiStreamTransformer(request: ChatRequest): StreamTrans
 
   return {
     transform(event): StreamPart[] {
-      let payload: unknown;
-      try {
-        payload = JSON.parse(event.data);
-      } catch {
-        return [
-          {
-            type: "error",
-            error: { status: 502, message: "Malformed stream chunk from upstream", code: null, param: null },
-          },
-        ];
-      }
+      const parsed = parseEventJson(event);
+      if ("error" in parsed) return [parsed.error];
+      const payload = parsed.payload;
       if (!isRecord(payload)) return [];
       if (isRecord(payload.error)) {
         const status = typeof payload.error.code === "number" ? payload.error.code : 502;

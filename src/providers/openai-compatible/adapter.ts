@@ -3,6 +3,7 @@ import { usageFromOpenAi } from "../../gateway/usage";
 import { isRecord } from "../../lib/json";
 import type { ChatCompletion, ChatCompletionChunk } from "../openai-types";
 import { retryAfterSeconds } from "../retry-after";
+import { parseEventJson } from "../stream-json";
 import type { ProviderAdapter, StreamPart, UpstreamError } from "../types";
 import { parseOpenAiModelList } from "./models";
 import type { OpenAiCompatibleVendor } from "./vendors";
@@ -77,17 +78,9 @@ export function createOpenAiCompatibleAdapter(id: string, vendor: OpenAiCompatib
       return {
         transform(event): StreamPart[] {
           if (event.data === "[DONE]") return [{ type: "done" }];
-          let payload: unknown;
-          try {
-            payload = JSON.parse(event.data);
-          } catch {
-            return [
-              {
-                type: "error",
-                error: { status: 502, message: "Malformed stream chunk from upstream", code: null, param: null },
-              },
-            ];
-          }
+          const parsed = parseEventJson(event);
+          if ("error" in parsed) return [parsed.error];
+          const payload = parsed.payload;
           if (!isRecord(payload)) return [];
           // Mid-stream failures arrive as `{"error": {...}}` (Groq also names the event "error").
           if (isRecord(payload.error) || event.event === "error") {
