@@ -23,15 +23,23 @@ export function providerPreferences(field: unknown): ProviderPreferences | undef
   return { order, allowFallbacks: field.allow_fallbacks !== false };
 }
 
-/** FAILOVER_MAP, e.g. `{"openrouter": ["together", "deepinfra"]}`: providers serving the same model ids. */
+const parsedMaps = new Map<string, Record<string, string[]>>();
+
+/**
+ * FAILOVER_MAP, e.g. `{"openrouter": ["together", "deepinfra"]}`: providers serving the same model ids.
+ * Parsed once per isolate (the setting does not change while it lives), not on every request.
+ */
 export function parseFailoverMap(text: string | undefined): Record<string, string[]> {
   if (!text) return {};
+  const cached = parsedMaps.get(text);
+  if (cached) return cached;
   const parsed: unknown = JSON.parse(text);
   if (!isRecord(parsed)) throw new TypeError("FAILOVER_MAP must be a JSON object of provider → [providers]");
   const map: Record<string, string[]> = {};
   for (const [provider, fallbacks] of Object.entries(parsed)) {
     if (Array.isArray(fallbacks)) map[provider] = fallbacks.filter((slug): slug is string => typeof slug === "string");
   }
+  parsedMaps.set(text, map);
   return map;
 }
 
