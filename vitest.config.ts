@@ -21,6 +21,24 @@ export default defineConfig({
         },
       },
       {
+        // The catalog sync rewrites whole providers' catalogs, so it runs against its own database
+        // and mock upstream (this project's global setup starts a second stack), one file at a time.
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: inject<Record<string, string>>("workerBindings") },
+          })),
+        ],
+        test: {
+          name: "catalog",
+          include: ["test/catalog/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         // The local-stack tools (bridges) and the adapters' contract tests against recorded payloads,
         // which read the fixture files directly.
         test: {

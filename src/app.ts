@@ -13,15 +13,20 @@ import { config } from "./middleware/config";
 import { database } from "./middleware/database";
 import { requestId } from "./middleware/request-id";
 import { sentry } from "./middleware/sentry";
+import { adminCatalogCacheRoutes } from "./routes/admin/catalog-cache";
 import { adminLimitRoutes } from "./routes/admin/limits";
+import { adminModelSyncRoutes } from "./routes/admin/model-sync";
 import { authRoutes } from "./routes/auth";
+import { catalogRoutes } from "./routes/catalog";
 import { chatRoutes } from "./routes/chat";
 import { circuitBreakerRoutes } from "./routes/circuit-breakers";
 import { diagnosticsRoutes } from "./routes/diagnostics";
 import { errorResponse } from "./routes/error-response";
 import { generationRoutes } from "./routes/generation";
 import { healthRoutes } from "./routes/health";
+import { huggingFaceRoutes } from "./routes/huggingface";
 import { messagesRoutes } from "./routes/messages";
+import { modelRoutes } from "./routes/models";
 import { validationHook } from "./routes/router";
 import { userRoutes } from "./routes/user";
 
@@ -75,6 +80,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", circuitBreakerRoutes);
   app.route("/", diagnosticsRoutes);
   app.route("/", adminLimitRoutes);
+  app.route("/", modelRoutes);
+  app.route("/", catalogRoutes);
+  app.route("/", huggingFaceRoutes);
+  app.route("/", adminModelSyncRoutes);
+  app.route("/", adminCatalogCacheRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

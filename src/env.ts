@@ -34,6 +34,12 @@ export interface Env {
   CONCURRENCY_QUEUE_TIMEOUT_MS?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   FAILOVER_MAP?: string;
+  MODEL_SYNC_MAX_PAGES?: string;
+  MODEL_SYNC_INTERVAL_MINUTES?: string;
+  MODEL_SYNC_PROVIDERS_PER_RUN?: string;
+  CATALOG_CACHE_TTL_SECONDS?: string;
+  HUGGINGFACE_HUB_URL?: string;
+  MODELS_DEV_URL?: string;
   [key: string]: unknown;
 }
 
@@ -101,12 +107,24 @@ export const configSchema = z.object({
     }, 'must be a JSON object such as {"openrouter": ["together"]}'),
   DISPOSABLE_EMAIL_DOMAINS: commaList,
   BLOCKED_EMAIL_DOMAINS: commaList,
+  /** The models.dev catalog whose prices and limits fill what a provider's own model list leaves out; "off" disables. */
+  MODELS_DEV_URL: z.union([z.literal("off"), z.string().url()]).default("https://models.dev/api.json"),
+  /** The Hugging Face Hub (author listings, model info); the HF model list itself is HUGGINGFACE_CATALOG_URL. */
+  HUGGINGFACE_HUB_URL: z.string().url().default("https://huggingface.co"),
+  /** How long an isolate serves the catalog read APIs from memory before re-checking for a newer sync. */
+  CATALOG_CACHE_TTL_SECONDS: positiveInt(300),
+  /** The cron syncs at most this many providers per run (Workers' subrequest and CPU limits). */
+  MODEL_SYNC_PROVIDERS_PER_RUN: positiveInt(4),
+  /** A provider synced less than this long ago is not due for the cron. */
+  MODEL_SYNC_INTERVAL_MINUTES: positiveInt(360),
+  /** A model list longer than this many pages is treated as a runaway pagination loop. */
+  MODEL_SYNC_MAX_PAGES: positiveInt(200),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
-/** Provider settings follow a pattern (`<SLUG>_API_KEY`, `<SLUG>_BASE_URL`, `<SLUG>_MAX_CONCURRENCY`). */
-const providerVariable = /^[A-Z][A-Z0-9_]*_(API_KEY|BASE_URL|MAX_CONCURRENCY)$/;
+/** Provider settings follow a pattern (`<SLUG>_API_KEY`, `_BASE_URL`, `_CATALOG_URL`, `_MAX_CONCURRENCY`). */
+const providerVariable = /^[A-Z][A-Z0-9_]*_(API_KEY|BASE_URL|CATALOG_URL|MAX_CONCURRENCY)$/;
 
 /** Whether an environment variable is gateway configuration (the dev launcher passes these through). */
 export function isConfigVariable(name: string): boolean {

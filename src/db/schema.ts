@@ -195,6 +195,8 @@ export const models = pgTable(
     supportsTools: boolean("supports_tools").notNull().default(false),
     supportsVision: boolean("supports_vision").notNull().default(false),
     huggingFaceId: text("hugging_face_id"),
+    /** Who made the model (`anthropic`, `meta-llama`): the catalog's `provider` filter. */
+    developer: text("developer"),
     isActive: boolean("is_active").notNull().default(true),
     firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
@@ -204,6 +206,34 @@ export const models = pgTable(
   (table) => [
     uniqueIndex("models_provider_model_unique").on(table.providerId, table.providerModelId),
     index("models_provider_model_id_idx").on(table.providerModelId),
+    index("models_active_provider_idx").on(table.isActive, table.providerId),
+  ],
+);
+
+export const syncRunStatuses = ["running", "succeeded", "failed"] as const;
+
+/** One catalog sync of one provider: what was fetched, kept, written and retired, or why it failed. */
+export const modelSyncRuns = pgTable(
+  "model_sync_runs",
+  {
+    id: serial("id").primaryKey(),
+    provider: text("provider").notNull(),
+    trigger: text("trigger", { enum: ["cron", "admin"] }).notNull(),
+    dryRun: boolean("dry_run").notNull().default(false),
+    status: text("status", { enum: syncRunStatuses }).notNull().default("running"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    pagesFetched: integer("pages_fetched").notNull().default(0),
+    modelsFetched: integer("models_fetched").notNull().default(0),
+    modelsTransformed: integer("models_transformed").notNull().default(0),
+    modelsSkipped: integer("models_skipped").notNull().default(0),
+    modelsSynced: integer("models_synced").notNull().default(0),
+    modelsDeactivated: integer("models_deactivated").notNull().default(0),
+    error: text("error"),
+  },
+  (table) => [
+    index("model_sync_runs_provider_started_idx").on(table.provider, table.startedAt),
+    check("model_sync_runs_status_check", inList("status", syncRunStatuses)),
   ],
 );
 
@@ -247,6 +277,8 @@ export const chatCompletionRequests = pgTable(
   (table) => [
     uniqueIndex("chat_completion_requests_request_id_unique").on(table.requestId),
     index("chat_completion_requests_user_created_idx").on(table.userId, table.createdAt),
+    // Trending and low-latency read recent requests across all users.
+    index("chat_completion_requests_created_idx").on(table.createdAt),
     check("chat_completion_requests_status_check", sql`status in ('completed', 'failed')`),
   ],
 );

@@ -32,10 +32,14 @@ export function providerIdFor(value: string): ProviderId | undefined {
   return aliases[slug];
 }
 
-const envName = (id: string, suffix: string) => `${id.toUpperCase().replaceAll("-", "_")}_${suffix}`;
+/** `<SLUG>_<SUFFIX>`: the environment variable holding a provider setting (`OPENROUTER_API_KEY`). */
+export const providerEnvName = (id: string, suffix: "API_KEY" | "BASE_URL" | "CATALOG_URL" | "MAX_CONCURRENCY") =>
+  `${id.toUpperCase().replaceAll("-", "_")}_${suffix}`;
+const envName = providerEnvName;
 
 /**
- * The provider's key and base URL from `<SLUG>_API_KEY` / `<SLUG>_BASE_URL`; undefined when the
+ * The provider's key and base URL from `<SLUG>_API_KEY` / `<SLUG>_BASE_URL` (and its model-list URL
+ * from `<SLUG>_CATALOG_URL` when set); undefined when the
  * provider is not configured (no key) or is development-only in production.
  */
 export function providerSettings(env: Env, id: ProviderId, environment: string): ProviderSettings | undefined {
@@ -53,5 +57,10 @@ export function providerSettings(env: Env, id: ProviderId, environment: string):
     return value;
   });
   if (!URL.canParse(baseUrl)) throw new ConfigError([`${envName(id, "BASE_URL")}: not a URL: ${baseUrl}`]);
+  const catalogUrl = env[envName(id, "CATALOG_URL")];
+  if (typeof catalogUrl === "string" && catalogUrl.length > 0) {
+    if (!URL.canParse(catalogUrl)) throw new ConfigError([`${envName(id, "CATALOG_URL")}: not a URL: ${catalogUrl}`]);
+    return { apiKey, baseUrl, catalogUrl };
+  }
   return { apiKey, baseUrl };
 }

@@ -8,6 +8,8 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from "./openai-
 export interface ProviderSettings {
   apiKey: string;
   baseUrl: string;
+  /** `<SLUG>_CATALOG_URL`: where the model list lives when it is not under `baseUrl` (Hugging Face's Hub). */
+  catalogUrl?: string;
 }
 
 export interface UpstreamRequest {
@@ -29,6 +31,10 @@ export interface ListedModel {
   outputModalities?: string[];
   supportedParameters?: string[];
   huggingFaceId?: string;
+  /** Who made the model (`anthropic`, `meta-llama`), when the list says or the id's namespace shows it. */
+  developer?: string;
+  supportsTools?: boolean;
+  supportsVision?: boolean;
   /** USD per token as exact decimal strings, when the provider publishes prices. */
   pricing?: {
     prompt?: string;
@@ -110,7 +116,13 @@ export interface ProviderAdapter {
   parseError(status: number, bodyText: string, headers: Headers): UpstreamError;
   /** The request for one page of the provider's model list (`cursor` from the previous page). */
   buildModelListRequest(settings: ProviderSettings, cursor?: string): UpstreamRequest;
-  parseModelList(body: unknown): ModelPage;
+  /** One page of the model list; `headers` for providers that paginate with a `Link` header. */
+  parseModelList(body: unknown, headers: Headers): ModelPage;
+  /**
+   * The provider's key in the models.dev community catalog (its prices and limits fill what the
+   * provider's own list leaves out); absent when models.dev does not list the provider.
+   */
+  readonly modelsDevId?: string;
   /** Set when the provider speaks Anthropic's Messages API natively. */
   readonly messagesApi?: MessagesApiPassThrough;
 }

@@ -20,6 +20,7 @@ const descriptions: Record<number, string> = {
   409: "Conflict with the current state",
   429: "Rate limited (see Retry-After) or the key's request cap is reached",
   500: "Internal error",
+  502: "An upstream provider failed",
   503: "A dependency is unavailable",
 };
 

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
+import { createCatalogServer } from "./mock-catalog";
 
 export const fixturesRoot = fileURLToPath(new URL("../../../shared/fixtures/upstream/", import.meta.url));
 
@@ -40,6 +41,7 @@ function sseEvents(text: string): string[] {
 
 export async function startMockUpstream(options: { chunkDelayMs?: number } = {}): Promise<MockUpstream> {
   const recorded: RecordedRequest[] = [];
+  const catalog = createCatalogServer(fixturesRoot);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -59,9 +61,11 @@ export async function startMockUpstream(options: { chunkDelayMs?: number } = {})
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(recorded));
         return;
       }
+      const bodyText = Buffer.concat(chunks).toString("utf8");
+      if (catalog.serve(req, res, bodyText)) return;
       let body: Record<string, unknown> = {};
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+        body = JSON.parse(bodyText) as Record<string, unknown>;
       } catch {
         // Recorded as empty.
       }
@@ -78,7 +82,9 @@ export async function startMockUpstream(options: { chunkDelayMs?: number } = {})
       const geminiCall = /\/models\/(.+):(generateContent|streamGenerateContent)$/.exec(decodeURIComponent(path));
       const model = typeof body.model === "string" ? body.model : (geminiCall?.[1] ?? "");
       const wantsStream = body.stream === true || geminiCall?.[2] === "streamGenerateContent";
-      const name = model.startsWith("fixture:") ? model.slice("fixture:".length).replace(/\?.*$/, "") : "";
+      const name = model.startsWith("fixture:")
+        ? model.slice("fixture:".length).replace(/\?.*$/, "")
+        : (catalog.replyFixture(model) ?? "");
       const delayMs = Number(/[?&]delay=(\d+)/.exec(model)?.[1] ?? options.chunkDelayMs ?? 0);
       const base = `${fixturesRoot}${name}`;
       const streamFile = `${base}.sse`;
@@ -163,5 +169,8 @@ export function mockProviderBindings(mockUrl: string): Record<string, string> {
     bindings[`${slug}_API_KEY`] = `test-${provider}-key`;
     bindings[`${slug}_BASE_URL`] = `${mockUrl}/${provider}/v1`;
   }
+  bindings.HUGGINGFACE_CATALOG_URL = `${mockUrl}/huggingface-hub/api/models`;
+  bindings.HUGGINGFACE_HUB_URL = `${mockUrl}/huggingface-hub`;
+  bindings.MODELS_DEV_URL = `${mockUrl}/models.dev/api.json`;
   return bindings;
 }

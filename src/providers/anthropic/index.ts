@@ -49,6 +49,7 @@ export const anthropicAdapter: ProviderAdapter = {
   id: "anthropic",
   displayName: "Anthropic",
   defaultBaseUrl: "https://api.anthropic.com/v1",
+  modelsDevId: "anthropic",
 
   buildRequest(request, settings) {
     return messagesRequest(settings, request.stream === true, JSON.stringify(toAnthropicRequest(request)));

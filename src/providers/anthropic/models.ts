@@ -18,15 +18,15 @@ export function buildAnthropicModelListRequest(settings: ProviderSettings, curso
   };
 }
 
-export function parseAnthropicModelList(body: unknown): ModelPage {
+/** One page; the cursor is in the body, so the headers are not needed. */
+export function parseAnthropicModelList(body: unknown, _headers?: Headers): ModelPage {
   if (!isRecord(body) || !Array.isArray(body.data)) throw new TypeError("Anthropic model list has no data array");
-  const models: ListedModel[] = body.data
-    .filter(isRecord)
-    .flatMap((entry) =>
-      typeof entry.id === "string"
-        ? [{ id: entry.id, name: typeof entry.display_name === "string" ? entry.display_name : undefined }]
-        : [],
-    );
+  // Anthropic lists only its own models, so the developer is always Anthropic.
+  const models: ListedModel[] = body.data.filter(isRecord).flatMap((entry) => {
+    if (typeof entry.id !== "string") return [];
+    const name = typeof entry.display_name === "string" ? entry.display_name : undefined;
+    return [{ id: entry.id, name, developer: "anthropic" }];
+  });
   const nextCursor = body.has_more === true && typeof body.last_id === "string" ? body.last_id : undefined;
   return { models, nextCursor };
 }

@@ -9,6 +9,7 @@ export const googleAdapter: ProviderAdapter = {
   id: "google",
   displayName: "Google Gemini",
   defaultBaseUrl: "https://generativelanguage.googleapis.com/v1beta",
+  modelsDevId: "google",
 
   buildRequest(request, settings) {
     // Gemini's own model names carry a "models/" prefix; the path adds it back.

@@ -27,10 +27,13 @@ function listedModel(entry: Record<string, unknown>): ListedModel | undefined {
     description: typeof entry.description === "string" ? entry.description : undefined,
     contextLength: typeof entry.inputTokenLimit === "number" ? entry.inputTokenLimit : undefined,
     maxCompletionTokens: typeof entry.outputTokenLimit === "number" ? entry.outputTokenLimit : undefined,
+    // The Gemini API serves only Google's models.
+    developer: "google",
   };
 }
 
-export function parseGeminiModelList(body: unknown): ModelPage {
+/** One page; the cursor is in the body, so the headers are not needed. */
+export function parseGeminiModelList(body: unknown, _headers?: Headers): ModelPage {
   if (!isRecord(body) || !Array.isArray(body.models)) throw new TypeError("Gemini model list has no models array");
   const models = body.models.filter(isRecord).flatMap((entry) => listedModel(entry) ?? []);
   const nextCursor =

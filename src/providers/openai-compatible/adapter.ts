@@ -103,14 +103,22 @@ export function createOpenAiCompatibleAdapter(id: string, vendor: OpenAiCompatib
 
     parseError: readOpenAiStyleError,
 
-    buildModelListRequest(settings) {
-      return {
+    // A vendor whose list lives elsewhere (Hugging Face's Hub) brings its own request and reader.
+    buildModelListRequest:
+      vendor.modelList?.build ??
+      ((settings) => ({
         url: `${settings.baseUrl.replace(/\/+$/, "")}/models`,
         method: "GET",
         headers: { authorization: `Bearer ${settings.apiKey}`, accept: "application/json", ...vendor.headers },
-      };
-    },
+      })),
 
-    parseModelList: parseOpenAiModelList,
+    parseModelList(body, headers) {
+      const page = (vendor.modelList?.parse ?? parseOpenAiModelList)(body, headers);
+      const developer = vendor.developer;
+      if (!developer) return page;
+      const models = page.models.map((model) => (model.id.includes("/") ? model : { ...model, developer }));
+      return { ...page, models };
+    },
+    modelsDevId: vendor.modelsDevId,
   };
 }

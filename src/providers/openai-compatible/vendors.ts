@@ -1,5 +1,9 @@
 // Every OpenAI-compatible vendor as configuration over one adapter. Each takes `<SLUG>_API_KEY` and
 // `<SLUG>_BASE_URL` (which overrides the default below, for proxies, regional endpoints and tests).
+// `modelsDevId` is set only where the recorded models.dev catalog (fixture catalog/models.dev-api.json)
+// has a key for the same service; vendors models.dev does not list have none.
+import { buildHubModelListRequest, parseHubModelList } from "../huggingface/hub-models";
+import type { ProviderAdapter } from "../types";
 
 export interface OpenAiCompatibleVendor {
   displayName: string;
@@ -13,71 +17,142 @@ export interface OpenAiCompatibleVendor {
   /** Extra static headers the vendor wants. */
   headers?: Record<string, string>;
   developmentOnly?: boolean;
+  /** The vendor's key in models.dev (see ProviderAdapter.modelsDevId). */
+  modelsDevId?: string;
+  /**
+   * Who makes the models this vendor lists without a namespace (OpenAI's list says `owned_by:
+   * "system"`, which is no developer anyone filters by).
+   */
+  developer?: string;
+  /** How to list models when it is not OpenAI's `GET <base>/models` (Hugging Face lists from its Hub). */
+  modelList?: {
+    build: ProviderAdapter["buildModelListRequest"];
+    parse: ProviderAdapter["parseModelList"];
+  };
 }
 
 export const openAiCompatibleVendors = {
-  openai: { displayName: "OpenAI", defaultBaseUrl: "https://api.openai.com/v1", streamUsage: "include_usage" },
+  openai: {
+    displayName: "OpenAI",
+    defaultBaseUrl: "https://api.openai.com/v1",
+    streamUsage: "include_usage",
+    modelsDevId: "openai",
+    developer: "openai",
+  },
   openrouter: {
     displayName: "OpenRouter",
     defaultBaseUrl: "https://openrouter.ai/api/v1",
     streamUsage: "include_usage",
     headers: { "x-title": "Edge LLM Gateway" },
+    modelsDevId: "openrouter",
   },
-  groq: { displayName: "Groq", defaultBaseUrl: "https://api.groq.com/openai/v1", streamUsage: "include_usage" },
-  together: { displayName: "Together AI", defaultBaseUrl: "https://api.together.xyz/v1", streamUsage: "include_usage" },
+  groq: {
+    displayName: "Groq",
+    defaultBaseUrl: "https://api.groq.com/openai/v1",
+    streamUsage: "include_usage",
+    modelsDevId: "groq",
+  },
+  together: {
+    displayName: "Together AI",
+    defaultBaseUrl: "https://api.together.xyz/v1",
+    streamUsage: "include_usage",
+    modelsDevId: "togetherai",
+  },
   fireworks: {
     displayName: "Fireworks AI",
     defaultBaseUrl: "https://api.fireworks.ai/inference/v1",
     streamUsage: "include_usage",
+    modelsDevId: "fireworks-ai",
   },
   deepinfra: {
     displayName: "DeepInfra",
     defaultBaseUrl: "https://api.deepinfra.com/v1/openai",
     streamUsage: "include_usage",
+    modelsDevId: "deepinfra",
   },
-  cerebras: { displayName: "Cerebras", defaultBaseUrl: "https://api.cerebras.ai/v1", streamUsage: "include_usage" },
-  xai: { displayName: "xAI", defaultBaseUrl: "https://api.x.ai/v1", streamUsage: "include_usage" },
+  cerebras: {
+    displayName: "Cerebras",
+    defaultBaseUrl: "https://api.cerebras.ai/v1",
+    streamUsage: "include_usage",
+    modelsDevId: "cerebras",
+  },
+  xai: { displayName: "xAI", defaultBaseUrl: "https://api.x.ai/v1", streamUsage: "include_usage", modelsDevId: "xai" },
+  // models.dev lists it under its new name, Nebius Token Factory.
   nebius: {
     displayName: "Nebius AI Studio",
     defaultBaseUrl: "https://api.studio.nebius.com/v1",
     streamUsage: "include_usage",
+    modelsDevId: "nebius",
   },
-  novita: { displayName: "Novita AI", defaultBaseUrl: "https://api.novita.ai/v3/openai", streamUsage: "include_usage" },
+  novita: {
+    displayName: "Novita AI",
+    defaultBaseUrl: "https://api.novita.ai/v3/openai",
+    streamUsage: "include_usage",
+    modelsDevId: "novita-ai",
+  },
   featherless: {
     displayName: "Featherless",
     defaultBaseUrl: "https://api.featherless.ai/v1",
     streamUsage: "include_usage",
   },
-  chutes: { displayName: "Chutes", defaultBaseUrl: "https://llm.chutes.ai/v1", streamUsage: "include_usage" },
+  chutes: {
+    displayName: "Chutes",
+    defaultBaseUrl: "https://llm.chutes.ai/v1",
+    streamUsage: "include_usage",
+    modelsDevId: "chutes",
+  },
+  // The router has no complete model list of its own: the Hub says which models have a live provider.
   huggingface: {
     displayName: "Hugging Face Inference Providers",
     defaultBaseUrl: "https://router.huggingface.co/v1",
     streamUsage: "include_usage",
+    modelsDevId: "huggingface",
+    modelList: { build: buildHubModelListRequest, parse: parseHubModelList },
   },
   // Mistral sends usage in its last chunk unasked.
-  mistral: { displayName: "Mistral AI", defaultBaseUrl: "https://api.mistral.ai/v1", streamUsage: "always" },
-  deepseek: { displayName: "DeepSeek", defaultBaseUrl: "https://api.deepseek.com", streamUsage: "include_usage" },
+  mistral: {
+    displayName: "Mistral AI",
+    defaultBaseUrl: "https://api.mistral.ai/v1",
+    streamUsage: "always",
+    modelsDevId: "mistral",
+  },
+  deepseek: {
+    displayName: "DeepSeek",
+    defaultBaseUrl: "https://api.deepseek.com",
+    streamUsage: "include_usage",
+    modelsDevId: "deepseek",
+  },
+  // The international endpoint; models.dev's "alibaba-cn" is the mainland one.
   alibaba: {
     displayName: "Alibaba Cloud Model Studio",
     defaultBaseUrl: "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
     streamUsage: "include_usage",
+    modelsDevId: "alibaba",
   },
-  aihubmix: { displayName: "AIHubMix", defaultBaseUrl: "https://aihubmix.com/v1", streamUsage: "include_usage" },
+  aihubmix: {
+    displayName: "AIHubMix",
+    defaultBaseUrl: "https://aihubmix.com/v1",
+    streamUsage: "include_usage",
+    modelsDevId: "aihubmix",
+  },
   vercel: {
     displayName: "Vercel AI Gateway",
     defaultBaseUrl: "https://ai-gateway.vercel.sh/v1",
     streamUsage: "include_usage",
+    modelsDevId: "vercel",
   },
   // Workers AI's OpenAI endpoint is per account: set CLOUDFLARE_BASE_URL (or CLOUDFLARE_ACCOUNT_ID).
   cloudflare: {
     displayName: "Cloudflare Workers AI",
     defaultBaseUrl: "https://api.cloudflare.com/client/v4/accounts/{CLOUDFLARE_ACCOUNT_ID}/ai/v1",
     streamUsage: "include_usage",
+    modelsDevId: "cloudflare-workers-ai",
   },
   helicone: {
     displayName: "Helicone AI Gateway",
     defaultBaseUrl: "https://ai-gateway.helicone.ai/v1",
     streamUsage: "include_usage",
+    modelsDevId: "helicone",
   },
   near: { displayName: "NEAR AI Cloud", defaultBaseUrl: "https://cloud-api.near.ai/v1", streamUsage: "include_usage" },
   aimo: {

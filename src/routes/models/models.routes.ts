@@ -1,0 +1,89 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses } from "../common.schemas";
+import {
+  CatalogModelSchema,
+  GatewaySummarySchema,
+  LatencyQuerySchema,
+  ListQuerySchema,
+  LowLatencySchema,
+  ModelListSchema,
+  ProviderListSchema,
+  SearchQuerySchema,
+  TrendingSchema,
+  WindowQuerySchema,
+} from "./models.schemas";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const listModelsRoute = createRoute({
+  method: "get",
+  path: "/v1/models",
+  tags: ["Models"],
+  summary: "List the model catalog (OpenAI list shape, with prices and capabilities)",
+  description:
+    "Served from a cache that a catalog sync invalidates. `gateway=all` (the default) lists each model once, from its preferred gateway, with every gateway that serves it.",
+  request: { query: ListQuerySchema },
+  responses: { 200: json(ModelListSchema, "Models"), ...errorResponses(400, 500, 503) },
+});
+
+export const searchModelsRoute = createRoute({
+  method: "get",
+  path: "/v1/models/search",
+  tags: ["Models"],
+  summary: "Search the catalog by text, modality, capability, price, context length and developer",
+  request: { query: SearchQuerySchema },
+  responses: { 200: json(ModelListSchema, "Matching models"), ...errorResponses(400, 500, 503) },
+});
+
+export const trendingModelsRoute = createRoute({
+  method: "get",
+  path: "/v1/models/trending",
+  tags: ["Models"],
+  summary: "Models by completed requests in the window (from the request log)",
+  request: { query: WindowQuerySchema },
+  responses: { 200: json(TrendingSchema, "Trending models"), ...errorResponses(400, 500, 503) },
+});
+
+export const lowLatencyModelsRoute = createRoute({
+  method: "get",
+  path: "/v1/models/low-latency",
+  tags: ["Models"],
+  summary: "Fastest models by measured median time to first token (else total latency)",
+  request: { query: LatencyQuerySchema },
+  responses: { 200: json(LowLatencySchema, "Fast models"), ...errorResponses(400, 500, 503) },
+});
+
+/** Documented here; served by a plain route because model ids contain slashes. */
+export const getModelDoc = {
+  method: "get" as const,
+  path: "/v1/models/{id}",
+  tags: ["Models"],
+  summary: "One model, by gateway/upstream-id or by upstream id alone",
+  request: {
+    params: z.object({
+      id: z
+        .string()
+        .openapi({ description: "e.g. openrouter/qwen/qwen3-max-thinking or gpt-4o (may contain slashes)" }),
+    }),
+  },
+  responses: { 200: json(CatalogModelSchema, "The model"), ...errorResponses(404, 500, 503) },
+};
+
+export const listProvidersRoute = createRoute({
+  method: "get",
+  path: "/v1/provider",
+  tags: ["Models"],
+  summary: "Every provider the gateway knows, whether it is configured, and its catalog size",
+  responses: { 200: json(ProviderListSchema, "Providers"), ...errorResponses(500, 503) },
+});
+
+export const gatewaySummaryRoute = createRoute({
+  method: "get",
+  path: "/v1/gateways/summary",
+  tags: ["Models"],
+  summary: "Per gateway: listings, unique models, duplicates, retired models; and across all gateways",
+  responses: { 200: json(GatewaySummarySchema, "Summary"), ...errorResponses(500, 503) },
+});
