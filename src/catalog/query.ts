@@ -53,7 +53,7 @@ export function listCatalog(models: CatalogEntry[], filter: ListFilter): Catalog
   }
   return [...groups.values()].map((group) => {
     const [best] = group.sort(preference);
-    return { ...(best as CatalogEntry), gateways: group.map((entry) => entry.gateway).sort() };
+    return { ...(best as CatalogEntry), gateways: [...new Set(group.map((entry) => entry.gateway))].sort() };
   });
 }
 
@@ -122,7 +122,7 @@ export function findModel(models: CatalogEntry[], id: string): CatalogListing | 
     const exact = gateway && models.find((entry) => entry.gateway === gateway && entry.providerModelId === upstream);
     if (exact) {
       const gateways = models.filter((entry) => canonicalId(entry) === canonicalId(exact)).map((e) => e.gateway);
-      return { ...exact, gateways: gateways.sort() };
+      return { ...exact, gateways: [...new Set(gateways)].sort() };
     }
   }
   const key = id.toLowerCase();

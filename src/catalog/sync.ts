@@ -5,6 +5,7 @@
 import { applyCatalog, ensureProvider, finishSyncRun, type SyncRunCounts, startSyncRun } from "../db/catalog-sync";
 import type { Database } from "../db/client";
 import type { Config, Env } from "../env";
+import { clearPriceCache } from "../gateway/settle";
 import { type ProviderId, providerEnvName, providerSettings, providers } from "../providers/registry";
 import type { ProviderAdapter } from "../providers/types";
 import { invalidateCatalog } from "./cache";
@@ -105,6 +106,8 @@ export async function syncProviderCatalog(
       counts.modelsDeactivated = applied.deactivated;
       await finishSyncRun(db, runId, counts, null);
       invalidateCatalog();
+      // Other isolates pick up new prices within the price cache's minute.
+      clearPriceCache();
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

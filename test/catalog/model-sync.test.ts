@@ -42,8 +42,8 @@ async function syncOk(provider: string): Promise<SyncBody> {
 async function activeIds(provider: string): Promise<string[]> {
   const rows = await execute(sql`
     select m.provider_model_id from models m join providers p on p.id = m.provider_id
-    where p.slug = ${provider} and m.is_active order by m.provider_model_id`);
-  return rows.map((row) => String(row.provider_model_id));
+    where p.slug = ${provider} and m.is_active`);
+  return rows.map((row) => String(row.provider_model_id)).sort();
 }
 
 async function scenario(value: CatalogScenario): Promise<void> {
@@ -76,8 +76,12 @@ describe("admin model sync: access", () => {
 
 describe("admin model sync: each provider family", () => {
   it("dry run fetches and transforms but writes nothing", async () => {
-    const expected = (await recordedList(env.TEST_MOCK_UPSTREAM_URL, "catalog/deepseek-models.json")).length;
+    const expected = (await recordedList(env.TEST_MOCK_UPSTREAM_URL, "catalog/deepseek-models.json")).length - 1;
     const before = await execute(sql`select count(*)::int as runs from model_sync_runs`);
+    const catalogBefore = await execute(sql`select m.provider_model_id, m.is_active, m.updated_at from models m
+      join providers p on p.id = m.provider_id where p.slug = 'deepseek' order by m.id`);
+    // A real sync would now retire deepseek-chat (if it was synced before): a dry run must not.
+    await scenario({ drop: { deepseek: ["deepseek-chat"] } });
     const response = await sync("deepseek", "?dry_run=true");
     expect(response.status).toBe(200);
     const body = (await response.json()) as SyncBody;
@@ -86,7 +90,9 @@ describe("admin model sync: each provider family", () => {
     );
     expect(body.details.models_synced).toBe(0);
     expect(body.details.run_id).toBeNull();
-    expect(await activeIds("deepseek")).toEqual([]);
+    const catalogAfter = await execute(sql`select m.provider_model_id, m.is_active, m.updated_at from models m
+      join providers p on p.id = m.provider_id where p.slug = 'deepseek' order by m.id`);
+    expect(catalogAfter).toEqual(catalogBefore);
     expect(await execute(sql`select count(*)::int as runs from model_sync_runs`)).toEqual(before);
   });
 
