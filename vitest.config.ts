@@ -23,6 +23,8 @@ export default defineConfig({
       {
         // The catalog sync rewrites whole providers' catalogs, so it runs against its own database
         // and mock upstream (this project's global setup starts a second stack), one file at a time.
+        // `npm test` runs it after the others: two global setups loading at once race in vite's
+        // module runner.
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },

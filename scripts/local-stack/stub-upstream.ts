@@ -119,7 +119,17 @@ export async function startStubUpstream(port = 0): Promise<StubUpstream> {
       res.writeHead(200, { "content-type": "application/json" }).end(
         JSON.stringify({
           object: "list",
-          data: [{ id: "stub-model", object: "model", created: 0, owned_by: "stub" }],
+          // Priced like the seeded row, so a catalog sync of the stub keeps dev billing as it was.
+          data: [
+            {
+              id: "stub-model",
+              object: "model",
+              created: 0,
+              owned_by: "stub",
+              name: "Local stub model",
+              pricing: { prompt: "0.000001", completion: "0.000002" },
+            },
+          ],
         }),
       );
       return;

@@ -13,8 +13,15 @@ interface OpenAiListEntry {
 }
 
 describe("model lists", () => {
+  it("openai: every model is OpenAI's own, whatever owned_by says ('system', 'openai-internal')", () => {
+    const body = fixtureJson<{ data: OpenAiListEntry[] }>("catalog/openai-models.json");
+    expect(body.data.some((entry) => entry.owned_by === "system")).toBe(true);
+    const page = providers.openai.parseModelList(body, noHeaders);
+    expect(page.models.map((model) => model.id)).toEqual(body.data.map((entry) => entry.id));
+    expect(new Set(page.models.map((model) => model.developer))).toEqual(new Set(["openai"]));
+  });
+
   it.each([
-    ["openai", "catalog/openai-models.json"],
     ["mistral", "catalog/mistral-models.json"],
     ["deepseek", "catalog/deepseek-models.json"],
     ["xai", "catalog/xai-models.json"],

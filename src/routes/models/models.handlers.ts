@@ -1,7 +1,16 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type CatalogSnapshot, catalogSnapshot } from "../../catalog/cache";
-import { findModel, gatewayCounts, listCatalog, paginate, resolveGateway, searchCatalog } from "../../catalog/query";
+import {
+  type CatalogListing,
+  findModel,
+  gatewayCounts,
+  listCatalog,
+  type Page,
+  paginate,
+  resolveGateway,
+  searchCatalog,
+} from "../../catalog/query";
 import { syncableProviders } from "../../catalog/sync";
 import { lowLatencyModels, trendingModels } from "../../db/catalog-reads";
 import { catalogCountsByProvider } from "../../db/catalog-sync";
@@ -23,24 +32,19 @@ export function snapshotOf(c: Context<AppEnv>): Promise<CatalogSnapshot> {
   return catalogSnapshot(c.var.db(), c.var.config.CATALOG_CACHE_TTL_SECONDS);
 }
 
+/** OpenAI's list envelope with the page's counts. */
+function modelList(page: Page<CatalogListing>, gateway: string) {
+  const data = page.items.map(presentModel);
+  const { total, offset, limit } = page;
+  return { object: "list" as const, data, total, returned: data.length, offset, limit, gateway };
+}
+
 export const listModels: RouteHandler<typeof listModelsRoute, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const gateway = resolveGateway(query.gateway);
   const { models } = await snapshotOf(c);
   const page = paginate(listCatalog(models, { gateway, developer: query.provider }), query.offset, query.limit);
-  const data = page.items.map(presentModel);
-  return c.json(
-    {
-      object: "list" as const,
-      data,
-      total: page.total,
-      returned: data.length,
-      offset: page.offset,
-      limit: page.limit,
-      gateway,
-    },
-    200,
-  );
+  return c.json(modelList(page, gateway), 200);
 };
 
 export const searchModels: RouteHandler<typeof searchModelsRoute, AppEnv> = async (c) => {
@@ -56,20 +60,7 @@ export const searchModels: RouteHandler<typeof searchModelsRoute, AppEnv> = asyn
     maxPromptPricePerMillion: query.max_price,
     minContextLength: query.min_context,
   });
-  const page = paginate(matches, query.offset, query.limit);
-  const data = page.items.map(presentModel);
-  return c.json(
-    {
-      object: "list" as const,
-      data,
-      total: page.total,
-      returned: data.length,
-      offset: page.offset,
-      limit: page.limit,
-      gateway,
-    },
-    200,
-  );
+  return c.json(modelList(paginate(matches, query.offset, query.limit), gateway), 200);
 };
 
 /** Name and developer of a logged model, when the catalog still lists it. */
@@ -112,7 +103,8 @@ export const lowLatency: RouteHandler<typeof lowLatencyModelsRoute, AppEnv> = as
 };
 
 export async function getModel(c: Context<AppEnv>) {
-  const id = decodeURIComponent(c.req.param("id") ?? "");
+  // Hono has already percent-decoded the parameter.
+  const id = c.req.param("id") ?? "";
   const { models } = await snapshotOf(c);
   const model = findModel(models, id);
   if (!model) throw notFound(`Model '${id}' is not in the catalog`, "model_not_found");

@@ -132,7 +132,7 @@ const HUB_CACHE_SECONDS = 3600;
 const HUGGING_FACE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
 
 export async function testHuggingFace(c: Context<AppEnv>) {
-  const id = decodeURIComponent(c.req.param("hugging_face_id") ?? "");
+  const id = c.req.param("hugging_face_id") ?? "";
   if (!HUGGING_FACE_ID.test(id)) {
     throw badRequest("hugging_face_id must look like author/model-name", "invalid_request", "hugging_face_id");
   }
