@@ -154,6 +154,9 @@ describe("GET /v1/models/{id}", () => {
     const missing = await call("/v1/models/openrouter/no-such/model");
     expect(missing.status).toBe(404);
     expect((await errorOf(missing)).error.code).toBe("model_not_found");
+    const percent = await call("/v1/models/100%25-model");
+    expect(percent.status).toBe(404);
+    expect((await errorOf(percent)).error.message).toBe("Model '100%-model' is not in the catalog");
   });
 });
 
