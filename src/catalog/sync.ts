@@ -5,6 +5,7 @@
 import { applyCatalog, ensureProvider, finishSyncRun, type SyncRunCounts, startSyncRun } from "../db/catalog-sync";
 import type { Database } from "../db/client";
 import type { Config, Env } from "../env";
+import { clearCatalogRoutes } from "../gateway/catalog-routes";
 import { clearPriceCache } from "../gateway/settle";
 import { type ProviderId, providerEnvName, providerSettings, providers } from "../providers/registry";
 import type { ProviderAdapter } from "../providers/types";
@@ -108,6 +109,7 @@ export async function syncProviderCatalog(
       invalidateCatalog();
       // Other isolates pick up new prices within the price cache's minute.
       clearPriceCache();
+      clearCatalogRoutes();
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,16 +1,16 @@
 // POST /v1/chat/completions, Hono-free: credit pre-check → resolve model → dispatch → respond
 // (JSON or a relayed stream) → settle after the response.
 
-import { findUserSpendableBalance } from "../db/inference";
-import { findProvidersOfModel } from "../db/models";
-import { ApiError, forbidden, paymentRequired } from "../lib/errors";
-import { parseUsd, usdNumber } from "../lib/money";
+import { ApiError, forbidden } from "../lib/errors";
+import { usdNumber } from "../lib/money";
 import type { ChatCompletion, ChatRequest } from "../providers/openai-types";
 import type { UpstreamRequest } from "../providers/types";
 import { type Answered, type AttemptFailure, AttemptsFailed, dispatchWithFailover } from "./attempts";
 import { breakerAllows } from "./breakers";
+import { catalogProvidersOf } from "./catalog-routes";
 import { acquireSlots, keyGateName } from "./concurrency";
 import type { InferenceContext } from "./context";
+import { ensureCredit } from "./credit-check";
 import { parseFailoverMap, planAttempts } from "./failover";
 import { costOf } from "./pricing";
 import type { ResolvedModel } from "./resolve-model";
@@ -26,15 +26,6 @@ function completionText(completion: ChatCompletion): string {
   return completion.choices
     .map((choice) => `${choice.message?.content ?? ""}${JSON.stringify(choice.message?.tool_calls ?? "")}`)
     .join("");
-}
-
-async function ensureCredit(ctx: InferenceContext): Promise<void> {
-  // Anonymous callers are limited to the allowed (free) models and have no balance.
-  if (ctx.caller.userId === null) return;
-  const balance = await findUserSpendableBalance(ctx.db(), ctx.caller.userId);
-  if (balance === undefined || parseUsd(balance) <= 0n) {
-    throw paymentRequired("Insufficient credits: add credits to continue", "insufficient_credits");
-  }
 }
 
 function modelAllowed(ctx: InferenceContext, requested: string, resolved: ResolvedModel): boolean {
@@ -79,7 +70,7 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
       env: ctx.env,
       environment: ctx.config.ENVIRONMENT,
       defaultProvider: ctx.config.DEFAULT_PROVIDER,
-      catalogProvidersOf: (model) => findProvidersOfModel(ctx.db(), model),
+      catalogProvidersOf: (model) => catalogProvidersOf(ctx, model),
     },
     (name) => breakerAllows(ctx.env, name, ctx.defer),
   );

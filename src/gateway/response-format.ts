@@ -8,8 +8,16 @@ import { toOpenAiUsage } from "./usage";
 
 /** Renders one stream; called in order: chunk* then finish, or error. */
 export interface StreamOutput {
-  /** A content chunk (never the usage-only one). `usage`/`costUsd` are set when the chunk carries usage. */
-  chunk(chunk: ChatCompletionChunk, usage: TokenUsage | undefined, costUsd: number | undefined): Uint8Array[];
+  /**
+   * A content chunk (never the usage-only one). `usage`/`costUsd` are set when the chunk carries usage;
+   * `raw` is the upstream's own JSON of the chunk, when it has one.
+   */
+  chunk(
+    chunk: ChatCompletionChunk,
+    usage: TokenUsage | undefined,
+    costUsd: number | undefined,
+    raw?: string,
+  ): Uint8Array[];
   /** The upstream's extra usage-only chunk, with the final usage priced. */
   usageChunk(chunk: ChatCompletionChunk, usage: TokenUsage, costUsd: number): Uint8Array[];
   finish(finishReason: string | null, usage: TokenUsage, costUsd: number): Uint8Array[];
@@ -45,13 +53,15 @@ export function openAiFormat(request: ChatRequest): ResponseFormat {
       let last: ChatCompletionChunk | undefined;
       let usageSent = false;
       return {
-        chunk(chunk, usage, costUsd) {
+        chunk(chunk, usage, costUsd, raw) {
           last = chunk;
           if (chunk.usage && usage && costUsd !== undefined) {
             chunk.usage = { ...chunk.usage, ...toOpenAiUsage(usage, costUsd) };
             usageSent = true;
+            return [sseData(JSON.stringify(chunk))];
           }
-          return [sseData(JSON.stringify(chunk))];
+          // Unchanged: the upstream's bytes go out as they came (no re-serialisation).
+          return [sseData(raw ?? JSON.stringify(chunk))];
         },
         usageChunk(chunk, usage, costUsd) {
           if (!clientWantsUsage) return [];

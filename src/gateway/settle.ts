@@ -6,6 +6,7 @@ import { formatUsd } from "../lib/money";
 import { TtlCache } from "../lib/ttl-cache";
 import type { TokenUsage } from "../providers/types";
 import type { InferenceContext } from "./context";
+import { noteSettledBalance } from "./credit-check";
 import { settleDurably } from "./outbox";
 import { type Cost, costOf, type ModelPrices, parsePrice } from "./pricing";
 import { recordTokenUsage } from "./rate-limits";
@@ -93,33 +94,41 @@ export function settleLater(ctx: InferenceContext, outcome: Outcome): void {
       }),
     );
   }
+  const userId = ctx.caller.userId;
+  const settled = settleDurably(ctx, {
+    requestId: ctx.requestId,
+    userId: ctx.caller.userId,
+    apiKeyId: ctx.caller.apiKeyId,
+    requestedModel: outcome.requestedModel,
+    provider: outcome.provider,
+    upstreamModel: outcome.upstreamModel,
+    modelId: outcome.catalog.modelId,
+    endpoint: outcome.endpoint,
+    stream: outcome.stream,
+    status: outcome.status,
+    httpStatus: outcome.httpStatus,
+    promptTokens: outcome.usage.promptTokens,
+    completionTokens: outcome.usage.completionTokens,
+    cachedTokens: outcome.usage.cachedTokens,
+    cacheWriteTokens: outcome.usage.cacheWriteTokens,
+    reasoningTokens: outcome.usage.reasoningTokens,
+    usageEstimated: outcome.usageEstimated,
+    priced: outcome.cost.priced,
+    cost: formatUsd(outcome.cost.nanos),
+    latencyMs: Date.now() - outcome.startedAt,
+    timeToFirstTokenMs: outcome.firstTokenAt === null ? null : outcome.firstTokenAt - outcome.startedAt,
+    finishReason: outcome.finishReason,
+    errorMessage: outcome.errorMessage,
+    attempts: outcome.attempts ?? [],
+    needsPricing: outcome.catalog.lookupFailed === true && outcome.status === "completed",
+  });
   ctx.defer(
-    settleDurably(ctx, {
-      requestId: ctx.requestId,
-      userId: ctx.caller.userId,
-      apiKeyId: ctx.caller.apiKeyId,
-      requestedModel: outcome.requestedModel,
-      provider: outcome.provider,
-      upstreamModel: outcome.upstreamModel,
-      modelId: outcome.catalog.modelId,
-      endpoint: outcome.endpoint,
-      stream: outcome.stream,
-      status: outcome.status,
-      httpStatus: outcome.httpStatus,
-      promptTokens: outcome.usage.promptTokens,
-      completionTokens: outcome.usage.completionTokens,
-      cachedTokens: outcome.usage.cachedTokens,
-      cacheWriteTokens: outcome.usage.cacheWriteTokens,
-      reasoningTokens: outcome.usage.reasoningTokens,
-      usageEstimated: outcome.usageEstimated,
-      priced: outcome.cost.priced,
-      cost: formatUsd(outcome.cost.nanos),
-      latencyMs: Date.now() - outcome.startedAt,
-      timeToFirstTokenMs: outcome.firstTokenAt === null ? null : outcome.firstTokenAt - outcome.startedAt,
-      finishReason: outcome.finishReason,
-      errorMessage: outcome.errorMessage,
-      attempts: outcome.attempts ?? [],
-      needsPricing: outcome.catalog.lookupFailed === true && outcome.status === "completed",
+    settled.then((result) => {
+      const balanceAfter = result.outcome === "settled" ? result.settlement.balanceAfter : null;
+      if (userId !== null && balanceAfter !== null) {
+        noteSettledBalance(userId, balanceAfter, ctx.config.BALANCE_CACHE_TTL_SECONDS);
+      }
+      return result;
     }),
   );
 }

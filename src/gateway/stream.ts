@@ -166,7 +166,7 @@ export function relayChatStream(input: RelayInput): Response {
               continue;
             }
             const costUsd = chunk.usage && usage ? await costUsdOf(usage) : undefined;
-            emitted = enqueueAll(controller, output.chunk(chunk, usage, costUsd)) || emitted;
+            emitted = enqueueAll(controller, output.chunk(chunk, usage, costUsd, part.raw)) || emitted;
           } else if (part.type === "error") {
             enqueueAll(controller, output.error(part.error));
             controller.close();

@@ -66,8 +66,12 @@ export interface TokenUsage {
 
 /** What a stream transformer makes of one upstream SSE event. */
 export type StreamPart =
-  /** A chunk to forward. `usageOnly` marks the extra usage chunk the gateway asked for. */
-  | { type: "chunk"; chunk: ChatCompletionChunk; usageOnly: boolean }
+  /**
+   * A chunk to forward. `usageOnly` marks the extra usage chunk the gateway asked for. `raw` is the
+   * event's data as received when it already is this chunk in OpenAI's shape: forwarded as-is, never
+   * re-serialised.
+   */
+  | { type: "chunk"; chunk: ChatCompletionChunk; usageOnly: boolean; raw?: string }
   | { type: "usage"; usage: TokenUsage }
   | { type: "error"; error: UpstreamError }
   /** The upstream said the stream is complete. */

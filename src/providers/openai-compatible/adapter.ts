@@ -95,7 +95,7 @@ export function createOpenAiCompatibleAdapter(id: string, vendor: OpenAiCompatib
           if (usage) parts.push({ type: "usage", usage });
           const chunk = payload as ChatCompletionChunk;
           const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-          parts.push({ type: "chunk", chunk, usageOnly: usage !== undefined && choices.length === 0 });
+          parts.push({ type: "chunk", chunk, usageOnly: usage !== undefined && choices.length === 0, raw: event.data });
           return parts;
         },
       };
