@@ -1,7 +1,7 @@
 // Bindings, per-request variables, and the config schema every variable is read through once.
 import { z } from "@hono/zod-openapi";
 import type { Toucan } from "toucan-js";
-import type { Database } from "./db/client";
+import type { Database, SqlDatabase } from "./db/client";
 import type { AuthContext } from "./middleware/auth-context";
 
 /** Raw bindings as Workers hands them over: vars and secrets are strings. */
@@ -179,6 +179,8 @@ export interface Variables {
   config: Config;
   /** Lazily opened per request; closed after the response in waitUntil. */
   db: () => Database;
+  /** SQL over HTTP (no connection set-up): one-statement reads and writes on the hot path. */
+  sql: () => SqlDatabase;
   /** Runs `work` after the response (waitUntil); failures are logged and reported, never thrown. */
   defer: (work: Promise<unknown>) => void;
   /** Keeps per-request resources (the pool) open until the returned release is called. */

@@ -1,8 +1,10 @@
 // A WebSocket-to-TCP bridge that does what Neon's `wsproxy` does, so the Neon serverless driver
-// (inside workerd or Node) can reach a local PostgreSQL or PGlite over plain TCP.
+// (inside workerd or Node) can reach a local PostgreSQL or PGlite over plain TCP. The same server
+// answers Neon's SQL-over-HTTP endpoint (`POST /sql`, see neon-http-sql.ts).
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import { WebSocketServer } from "ws";
+import { createSqlOverHttp } from "./neon-http-sql";
 
 export interface NeonWsBridge {
   /** host:port to put in `neonConfig.wsProxy` (the `/v2?address=` part is added by the client). */
@@ -23,12 +25,19 @@ const terminateMessage = Buffer.from([0x58, 0, 0, 0, 4]);
 
 export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
   let available = true;
+  const sqlOverHttp = createSqlOverHttp(allowedHosts);
   const http: Server = createServer((req, res) => {
     // POST /__control?available=0|1 switches the simulated outage (tests that stop the database).
     const url = new URL(req.url ?? "/", "http://bridge");
     if (req.method === "POST" && url.pathname === "/__control") {
       setAvailable(url.searchParams.get("available") !== "0");
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ available }));
+      return;
+    }
+    if (req.method === "POST" && url.pathname === "/sql") {
+      // An outage refuses the connection, as an unreachable endpoint would.
+      if (!available) req.socket.destroy();
+      else void sqlOverHttp.handle(req, res);
       return;
     }
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required");
@@ -38,7 +47,10 @@ export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
 
   const setAvailable = (next: boolean) => {
     available = next;
-    if (!next) for (const client of wss.clients) client.terminate();
+    if (!next) {
+      for (const client of wss.clients) client.terminate();
+      void sqlOverHttp.closeAll();
+    }
   };
 
   wss.on("connection", (ws, req) => {
@@ -93,6 +105,7 @@ export async function startNeonWsBridge(port = 0): Promise<NeonWsBridge> {
     setAvailable,
     async stop() {
       for (const client of wss.clients) client.terminate();
+      await sqlOverHttp.closeAll();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

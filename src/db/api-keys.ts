@@ -1,6 +1,6 @@
 // Queries about API keys: the auth lookup, listing, creation, revocation and usage counting.
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Database } from "./client";
+import { type AnyDatabase, type Database, queryRows } from "./client";
 import { type ApiKeyRow, apiKeys, users } from "./schema";
 
 /** What authentication needs about a key and its owner; cached in-isolate by key hash. */
@@ -81,11 +81,11 @@ export async function consumeCappedKeyRequest(db: Database, keyId: number): Prom
 }
 
 /** Usage bookkeeping for uncapped keys; runs after the response. */
-export async function recordKeyUse(db: Database, keyId: number): Promise<void> {
-  await db
-    .update(apiKeys)
-    .set({ requestsUsed: sql`${apiKeys.requestsUsed} + 1`, lastUsedAt: sql`now()` })
-    .where(eq(apiKeys.id, keyId));
+export async function recordKeyUse(db: AnyDatabase, keyId: number): Promise<void> {
+  await queryRows(
+    db,
+    sql`update api_keys set requests_used = requests_used + 1, last_used_at = now() where id = ${keyId}`,
+  );
 }
 
 export async function listKeysOfUser(db: Database, userId: number): Promise<ApiKeyRow[]> {

@@ -1,11 +1,18 @@
 // One Neon Pool per request (Workers forbid sharing I/O objects across requests), closed after the
 // response. Locally the Neon driver reaches Postgres/PGlite through a WebSocket-to-TCP bridge.
-import { neonConfig, Pool } from "@neondatabase/serverless";
+import { neon, neonConfig, Pool } from "@neondatabase/serverless";
+import type { SQL } from "drizzle-orm";
+import { drizzle as drizzleHttp, NeonHttpDatabase } from "drizzle-orm/neon-http";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import { type Config, requireSetting } from "../env";
 import * as schema from "./schema";
 
+/** A pooled WebSocket session: transactions, and several queries in a row. */
 export type Database = NeonDatabase<typeof schema>;
+/** SQL over HTTP: one statement is one fetch, with no connection to set up (the hot path's writes). */
+export type SqlDatabase = NeonHttpDatabase<typeof schema>;
+/** Either driver, for one-statement queries (see `queryRows`). */
+export type AnyDatabase = Database | SqlDatabase;
 
 let configuredProxy: string | undefined;
 
@@ -17,6 +24,30 @@ function useLocalBridge(hostPort: string): void {
   neonConfig.pipelineTLS = false;
   neonConfig.pipelineConnect = false;
   configuredProxy = hostPort;
+}
+
+/**
+ * SQL over HTTP goes to the bridge registered for the query's database (the bridge also answers
+ * Neon's `/sql` endpoint). Routed per request by its connection string, so two local bridges in one
+ * isolate (the outage test's) never take each other's queries.
+ */
+const sqlBridges = new Map<string, string>();
+
+function databaseKey(connectionString: string): string {
+  const url = new URL(connectionString);
+  // The driver adds its own application_name; a configured one tells databases apart.
+  const app = url.searchParams.get("application_name") ?? "";
+  return `${url.username}@${url.host}${url.pathname}|${app.startsWith("pkg:npm/") ? "" : app}`;
+}
+
+function useLocalSqlBridge(hostPort: string, connectionString: string): void {
+  sqlBridges.set(databaseKey(connectionString), hostPort);
+  neonConfig.fetchFunction = (input: string, init: RequestInit) => {
+    const target = new Headers(init.headers).get("neon-connection-string") ?? "";
+    const bridge = sqlBridges.get(databaseKey(target));
+    if (!bridge) return Promise.reject(new Error(`no local SQL bridge for ${databaseKey(target)} (${input})`));
+    return fetch(`http://${bridge}/sql`, init);
+  };
 }
 
 export interface DatabaseHandle {
@@ -31,6 +62,26 @@ export function openDatabase(config: Config): DatabaseHandle {
   // An idle client's connection error must not crash the request: it surfaces on the next query.
   pool.on("error", () => undefined);
   return { db: drizzle({ client: pool, schema }), close: () => pool.end() };
+}
+
+const sqlDatabases = new Map<string, SqlDatabase>();
+
+/** The HTTP driver holds no I/O object, so one per connection string serves the whole isolate. */
+export function openSqlDatabase(config: Config): SqlDatabase {
+  const connectionString = requireSetting(config, "DATABASE_URL");
+  if (config.NEON_WS_PROXY) useLocalSqlBridge(config.NEON_WS_PROXY, connectionString);
+  let db = sqlDatabases.get(connectionString);
+  if (!db) {
+    db = drizzleHttp({ client: neon(connectionString), schema });
+    sqlDatabases.set(connectionString, db);
+  }
+  return db;
+}
+
+/** Runs one statement on either driver and returns its rows (columns as the driver parsed them). */
+export async function queryRows(db: AnyDatabase, query: SQL): Promise<Record<string, unknown>[]> {
+  if (db instanceof NeonHttpDatabase) return (await db.execute(query)).rows;
+  return (await db.execute(query)).rows;
 }
 
 /** Postgres error code of a failed query, if it is one (drizzle wraps the driver's error in `cause`). */
@@ -57,7 +108,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
     if (
-      /connection terminated|ECONNREFUSED|connect(ion)? timeout|timeout exceeded when trying to connect|WebSocket|Network connection lost/i.test(
+      /connection terminated|ECONNREFUSED|connect(ion)? timeout|timeout exceeded when trying to connect|WebSocket|Network connection lost|Error connecting to database|Server error \(HTTP status 5/i.test(
         current.message,
       )
     ) {

@@ -1,7 +1,7 @@
 // Settling an inference request: the request log row, the charge with its ledger row, and the
 // activity row, in one idempotent statement keyed by the request id.
 import { and, eq, sql } from "drizzle-orm";
-import type { Database } from "./client";
+import { type AnyDatabase, type Database, queryRows } from "./client";
 import { chatCompletionRequests } from "./schema";
 
 export interface InferenceRecord {
@@ -47,7 +47,7 @@ export interface Settlement {
  * purchased credits) with a ledger row whose idempotency key is the request id. The user's row is
  * locked for the debit, so concurrent settlements serialise and every ledger row is exact.
  */
-export async function settleInference(db: Database, record: InferenceRecord): Promise<Settlement> {
+export async function settleInference(db: AnyDatabase, record: InferenceRecord): Promise<Settlement> {
   const details = JSON.stringify({
     model: record.requestedModel,
     provider: record.provider,
@@ -64,7 +64,9 @@ export async function settleInference(db: Database, record: InferenceRecord): Pr
     prompt_tokens: record.promptTokens,
     completion_tokens: record.completionTokens,
   });
-  const result = await db.execute<{ logged: number; charged: number; balance_after: string | null }>(sql`
+  const rows = await queryRows(
+    db,
+    sql`
     with log as (
       insert into chat_completion_requests (
         request_id, user_id, api_key_id, requested_model, provider, upstream_model, model_id, endpoint, stream, status,
@@ -110,20 +112,23 @@ export async function settleInference(db: Database, record: InferenceRecord): Pr
     )
     select (select count(*) from log)::int as logged, (select count(*) from debit)::int as charged,
            (select balance_after from ledger) as balance_after
-  `);
-  const row = result.rows[0];
+  `,
+  );
+  const row = rows[0];
+  const balanceAfter = row?.balance_after;
   return {
     logged: Number(row?.logged ?? 0) > 0,
     charged: Number(row?.charged ?? 0) > 0,
-    balanceAfter: row?.balance_after ?? null,
+    balanceAfter: typeof balanceAfter === "string" ? balanceAfter : null,
   };
 }
 
-export async function findUserSpendableBalance(db: Database, userId: number): Promise<string | undefined> {
-  const result = await db.execute<{ balance: string }>(
+export async function findUserSpendableBalance(db: AnyDatabase, userId: number): Promise<string | undefined> {
+  const [row] = await queryRows(
+    db,
     sql`select (subscription_allowance + purchased_credits)::text as balance from users where id = ${userId}`,
   );
-  return result.rows[0]?.balance;
+  return typeof row?.balance === "string" ? row.balance : undefined;
 }
 
 export async function findGenerationOfUser(db: Database, userId: number, requestId: string) {

@@ -11,7 +11,7 @@ const providersByModel = new TtlCache<string[]>(20_000);
 export async function catalogProvidersOf(ctx: InferenceContext, model: string): Promise<string[]> {
   const cached = providersByModel.get(model);
   if (cached) return cached;
-  const slugs = await findProvidersOfModel(ctx.db(), model);
+  const slugs = await findProvidersOfModel(ctx.sql(), model);
   providersByModel.set(model, slugs, TTL_MS);
   return slugs;
 }

@@ -1,7 +1,7 @@
 // What the inference pipeline needs from its surroundings; the HTTP layer builds it (no Hono here).
 
 import type { Toucan } from "toucan-js";
-import type { Database } from "../db/client";
+import type { Database, SqlDatabase } from "../db/client";
 import type { Config, Env } from "../env";
 
 /** Who pays: a user through a key, or nobody (anonymous use of the allowed free models). */
@@ -18,6 +18,8 @@ export interface InferenceContext {
   env: Env;
   config: Config;
   db: () => Database;
+  /** SQL over HTTP, for the one-statement queries of the hot path (no connection to set up). */
+  sql: () => SqlDatabase;
   /** Work that outlives the response (waitUntil); failures are logged, never thrown. */
   defer: (work: Promise<unknown>) => void;
   /** Keeps per-request resources open (for a stream that settles when it ends); call the release. */

@@ -22,10 +22,21 @@ export async function ensureCredit(ctx: InferenceContext): Promise<void> {
   if (userId === null) return;
   const known = balances.get(String(userId));
   if (known !== undefined && known > parseUsd(ctx.config.BALANCE_RECHECK_BELOW_USD)) return;
-  const balance = await findUserSpendableBalance(ctx.db(), userId);
+  if ((await readBalance(ctx, userId)) <= 0n) {
+    throw paymentRequired("Insufficient credits: add credits to continue", "insufficient_credits");
+  }
+}
+
+/**
+ * Not shared between concurrent requests: a promise bound to one request's I/O must not be awaited
+ * by another (it would hang if the first request were cancelled). A burst costs one cheap HTTP query
+ * per request until the first answer is remembered.
+ */
+async function readBalance(ctx: InferenceContext, userId: number): Promise<Nanos> {
+  const balance = await findUserSpendableBalance(ctx.sql(), userId);
   const nanos = balance === undefined ? 0n : parseUsd(balance);
   remember(userId, nanos, ctx.config.BALANCE_CACHE_TTL_SECONDS);
-  if (nanos <= 0n) throw paymentRequired("Insufficient credits: add credits to continue", "insufficient_credits");
+  return nanos;
 }
 
 /** A charge this isolate settled: the balance after it is the freshest value there is. */

@@ -1,6 +1,6 @@
 // Settling without losing money: write the record now, or, when Postgres is unreachable, hand it to
 // the durable settlement outbox (src/durable-objects/settlement-outbox.ts), which applies it later.
-import { type Database, isDatabaseUnavailable } from "../db/client";
+import { type AnyDatabase, isDatabaseUnavailable } from "../db/client";
 import { type InferenceRecord, type Settlement, settleInference } from "../db/inference";
 import {
   type EnqueueResult,
@@ -20,7 +20,8 @@ export interface ErrorReporter {
 /** What settling needs; an InferenceContext fits (and passes `sentry` once it carries one). */
 export interface SettleDeps {
   env: Env;
-  db: () => Database;
+  /** Where records are settled: SQL over HTTP on the hot path, a pooled session elsewhere. */
+  db: () => AnyDatabase;
   sentry?: ErrorReporter;
 }
 

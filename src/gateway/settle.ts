@@ -34,7 +34,7 @@ export async function catalogEntryFor(
   const key = `${provider}\n${upstreamModel}`;
   const cached = priceCache.get(key);
   if (cached) return cached;
-  const row = await findCatalogPrices(ctx.db(), provider, upstreamModel);
+  const row = await findCatalogPrices(ctx.sql(), provider, upstreamModel);
   const entry: CatalogEntry = row
     ? {
         modelId: row.modelId,
@@ -95,33 +95,37 @@ export function settleLater(ctx: InferenceContext, outcome: Outcome): void {
     );
   }
   const userId = ctx.caller.userId;
-  const settled = settleDurably(ctx, {
-    requestId: ctx.requestId,
-    userId: ctx.caller.userId,
-    apiKeyId: ctx.caller.apiKeyId,
-    requestedModel: outcome.requestedModel,
-    provider: outcome.provider,
-    upstreamModel: outcome.upstreamModel,
-    modelId: outcome.catalog.modelId,
-    endpoint: outcome.endpoint,
-    stream: outcome.stream,
-    status: outcome.status,
-    httpStatus: outcome.httpStatus,
-    promptTokens: outcome.usage.promptTokens,
-    completionTokens: outcome.usage.completionTokens,
-    cachedTokens: outcome.usage.cachedTokens,
-    cacheWriteTokens: outcome.usage.cacheWriteTokens,
-    reasoningTokens: outcome.usage.reasoningTokens,
-    usageEstimated: outcome.usageEstimated,
-    priced: outcome.cost.priced,
-    cost: formatUsd(outcome.cost.nanos),
-    latencyMs: Date.now() - outcome.startedAt,
-    timeToFirstTokenMs: outcome.firstTokenAt === null ? null : outcome.firstTokenAt - outcome.startedAt,
-    finishReason: outcome.finishReason,
-    errorMessage: outcome.errorMessage,
-    attempts: outcome.attempts ?? [],
-    needsPricing: outcome.catalog.lookupFailed === true && outcome.status === "completed",
-  });
+  // One statement over HTTP: no connection to open for the request's only write.
+  const settled = settleDurably(
+    { env: ctx.env, db: ctx.sql, sentry: ctx.sentry },
+    {
+      requestId: ctx.requestId,
+      userId: ctx.caller.userId,
+      apiKeyId: ctx.caller.apiKeyId,
+      requestedModel: outcome.requestedModel,
+      provider: outcome.provider,
+      upstreamModel: outcome.upstreamModel,
+      modelId: outcome.catalog.modelId,
+      endpoint: outcome.endpoint,
+      stream: outcome.stream,
+      status: outcome.status,
+      httpStatus: outcome.httpStatus,
+      promptTokens: outcome.usage.promptTokens,
+      completionTokens: outcome.usage.completionTokens,
+      cachedTokens: outcome.usage.cachedTokens,
+      cacheWriteTokens: outcome.usage.cacheWriteTokens,
+      reasoningTokens: outcome.usage.reasoningTokens,
+      usageEstimated: outcome.usageEstimated,
+      priced: outcome.cost.priced,
+      cost: formatUsd(outcome.cost.nanos),
+      latencyMs: Date.now() - outcome.startedAt,
+      timeToFirstTokenMs: outcome.firstTokenAt === null ? null : outcome.firstTokenAt - outcome.startedAt,
+      finishReason: outcome.finishReason,
+      errorMessage: outcome.errorMessage,
+      attempts: outcome.attempts ?? [],
+      needsPricing: outcome.catalog.lookupFailed === true && outcome.status === "completed",
+    },
+  );
   ctx.defer(
     settled.then((result) => {
       const balanceAfter = result.outcome === "settled" ? result.settlement.balanceAfter : null;

@@ -95,7 +95,7 @@ async function authenticateUserKey(
     }
     key.requestsUsed = used;
   } else {
-    c.var.defer(recordKeyUse(c.var.db(), key.id));
+    c.var.defer(recordKeyUse(c.var.sql(), key.id));
   }
   return identity;
 }

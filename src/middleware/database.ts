@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { type DatabaseHandle, openDatabase } from "../db/client";
+import { type DatabaseHandle, openDatabase, openSqlDatabase } from "../db/client";
 import type { AppEnv } from "../env";
 
 /**
@@ -24,6 +24,7 @@ export const database = createMiddleware<AppEnv>(async (c, next) => {
     handle ??= openDatabase(c.var.config);
     return handle.db;
   });
+  c.set("sql", () => openSqlDatabase(c.var.config));
   c.set("defer", (work) => {
     outstanding += 1;
     const settled = work

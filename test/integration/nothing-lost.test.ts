@@ -7,12 +7,19 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { outboxNameFor } from "../../src/durable-objects/settlement-outbox";
+import { forgetBalances } from "../../src/gateway/credit-check";
 import { execute, registerAccount } from "../support/accounts";
 import { priceModel } from "../support/catalog";
 import { eventually } from "../support/eventually";
 import { errorOf, origin } from "../support/gateway";
 
 const bridge = `http://${env.TEST_SWITCHABLE_NEON_WS_PROXY}`;
+// The same database under its own name, so SQL over HTTP for it is routed through the switchable bridge.
+const switchableDatabaseUrl = (() => {
+  const url = new URL(String(env.DATABASE_URL));
+  url.searchParams.set("application_name", "gateway-outage-test");
+  return url.toString();
+})();
 const switchDatabase = (available: boolean) =>
   fetch(`${bridge}/__control?available=${available ? 1 : 0}`, { method: "POST" });
 
@@ -24,7 +31,7 @@ function viaSwitchableBridge(key: string, body: Record<string, unknown>) {
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "cf-connecting-ip": "192.0.2.55" },
       body: JSON.stringify(body),
     }),
-    { ...env, NEON_WS_PROXY: env.TEST_SWITCHABLE_NEON_WS_PROXY },
+    { ...env, NEON_WS_PROXY: env.TEST_SWITCHABLE_NEON_WS_PROXY, DATABASE_URL: switchableDatabaseUrl },
     ctx,
   );
   return { response: Promise.resolve(response), done: () => waitOnExecutionContext(ctx) };
@@ -72,7 +79,10 @@ describe("nothing lost when Postgres goes away mid-request", () => {
     if (!shard) throw new Error("SETTLEMENT_OUTBOX not bound");
     expect((await shard.backlog()).pending).toBeGreaterThanOrEqual(2);
 
-    // A new paid request cannot be checked against the balance: refused cleanly, nothing half-written.
+    // A new paid request whose balance this isolate has not seen cannot be checked: refused cleanly,
+    // nothing half-written. (An isolate that saw a comfortable balance seconds ago would admit it
+    // and settle it through the outbox like the two above.)
+    forgetBalances();
     const refused = viaSwitchableBridge(account.apiKey, {
       model: `openai/${model}`,
       messages: [{ role: "user", content: "x" }],

@@ -2,7 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/client";
+import { openDatabase, openSqlDatabase } from "../../src/db/client";
 import { settleInference } from "../../src/db/inference";
 import {
   OUTBOX_SHARDS,
@@ -69,6 +69,7 @@ describe("settlement outbox", () => {
       env,
       config,
       db: () => broken.db,
+      sql: () => openSqlDatabase(config),
       defer: (work) => deferred.push(work),
       hold: () => () => undefined,
       caller: { userId: account.userId, apiKeyId: account.apiKeyId, allowedModels: [], concurrencyLimit: null },

@@ -1,6 +1,6 @@
 // The Neon WebSocket bridge, driven by the real Neon serverless driver, to embedded PGlite and to the
 // real PostgreSQL (TEST_DATABASE_URL) when there is one.
-import { Pool } from "@neondatabase/serverless";
+import { neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../scripts/local-stack/embedded-postgres";
@@ -83,3 +83,61 @@ describe("Neon WebSocket bridge", () => {
 async function activeConnections(): Promise<number> {
   return bridge.openConnections();
 }
+
+describe("Neon SQL over HTTP (POST /sql on the same bridge)", () => {
+  // The real driver's HTTP client, pointed at the bridge as the Worker's is.
+  const sqlOver = (connectionString: string) => {
+    neonConfig.fetchEndpoint = () => `http://${bridge.hostPort}/sql`;
+    return neon(connectionString);
+  };
+
+  it("answers the driver's queries with typed values, as Neon's endpoint does", async () => {
+    const sql = sqlOver(pglite.url);
+    const rows = await sql`select ${41}::int + 1 as answer, 'a''b' as text, null::text as nothing,
+      12.5::numeric as amount, now() as at, array[1, 2] as list, true as flag`;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ answer: 42, text: "a'b", nothing: null, amount: "12.5", list: [1, 2], flag: true });
+    expect(rows[0]?.at).toBeInstanceOf(Date);
+  });
+
+  it("passes Postgres errors through with their fields (the driver's error carries the code)", async () => {
+    const sql = sqlOver(pglite.url);
+    const failure = await sql`select 1 / 0`.catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).toMatchObject({ code: "22012" });
+  });
+
+  it("runs a batch in one transaction: all or nothing", async () => {
+    const sql = sqlOver(pglite.url);
+    await sql`create table if not exists http_batch_probe (id int primary key)`;
+    const batch = sql.transaction([
+      sql`insert into http_batch_probe values (1)`,
+      sql`insert into http_batch_probe values (1)`,
+    ]);
+    await expect(batch).rejects.toMatchObject({ code: "23505" });
+    expect(await sql`select count(*)::int as n from http_batch_probe`).toEqual([{ n: 0 }]);
+    const results = await sql.transaction([
+      sql`insert into http_batch_probe values (2)`,
+      sql`select id from http_batch_probe`,
+    ]);
+    expect(results[1]).toEqual([{ id: 2 }]);
+    await sql`drop table http_batch_probe`;
+  });
+
+  it("serves loopback databases only, and refuses connections during a simulated outage", async () => {
+    const foreign = await fetch(`http://${bridge.hostPort}/sql`, {
+      method: "POST",
+      headers: { "neon-connection-string": "postgres://user@db.example.com:5432/app" },
+      body: JSON.stringify({ query: "select 1", params: [] }),
+    });
+    expect(foreign.status).toBe(400);
+    expect(await foreign.json()).toEqual({ message: "only loopback databases are served" });
+    bridge.setAvailable(false);
+    try {
+      await expect(sqlOver(pglite.url)`select 1`).rejects.toThrow(/Error connecting to database/);
+    } finally {
+      bridge.setAvailable(true);
+    }
+    expect(await sqlOver(pglite.url)`select 1 as one`).toEqual([{ one: 1 }]);
+  });
+});

@@ -34,6 +34,7 @@ export async function inferenceContext(c: Context<AppEnv>): Promise<InferenceCon
     env: c.env,
     config: c.var.config,
     db: c.var.db,
+    sql: c.var.sql,
     defer: c.var.defer,
     hold: c.var.hold,
     caller: await callerOf(c),
