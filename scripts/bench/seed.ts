@@ -11,8 +11,11 @@ export const BENCH_MODEL = "bench-model";
 const balanceUsd = "1000000";
 /** Above anything the bench sends: rate limits are checked on every request but never refuse one. */
 const unlimited = 2_000_000_000;
-/** Above the highest bench concurrency: the per-key gate is taken and released, never queues. */
-const keyConcurrencyLimit = 10_000;
+/**
+ * The key has no per-key concurrency gate (an opt-in per key) unless BENCH_KEY_CONCURRENCY sets one,
+ * to measure the gate's own cost (two Durable Object calls per request).
+ */
+const keyConcurrencyLimit = process.env.BENCH_KEY_CONCURRENCY ? Number(process.env.BENCH_KEY_CONCURRENCY) : null;
 
 export interface BenchTenant {
   apiKey: string;

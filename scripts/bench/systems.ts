@@ -50,7 +50,7 @@ export const mockLabel = "mock upstream (Node)";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once("error", reject);

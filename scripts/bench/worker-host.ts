@@ -74,9 +74,12 @@ async function main(): Promise<void> {
     exports[object.className] = { type: "durable-object", storage: object.sqlite ? "sqlite" : "legacy-kv" };
   }
 
+  const inspectorPort = Number(process.env.BENCH_INSPECTOR_PORT ?? 0);
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
+    // `npm run bench:profile` attaches a V8 CPU profiler here.
+    ...(inspectorPort > 0 ? { inspectorPort } : {}),
     log: new Log(LogLevel.WARN),
     logRequests: false,
     // No fetch of the real `Request.cf` from workers.cloudflare.com: the placeholder is enough here.

@@ -33,11 +33,19 @@ function useLocalBridge(hostPort: string): void {
  */
 const sqlBridges = new Map<string, string>();
 
+const databaseKeys = new Map<string, string>();
+
 function databaseKey(connectionString: string): string {
-  const url = new URL(connectionString);
-  // The driver adds its own application_name; a configured one tells databases apart.
-  const app = url.searchParams.get("application_name") ?? "";
-  return `${url.username}@${url.host}${url.pathname}|${app.startsWith("pkg:npm/") ? "" : app}`;
+  let key = databaseKeys.get(connectionString);
+  if (key === undefined) {
+    const url = new URL(connectionString);
+    // The driver adds its own application_name; a configured one tells databases apart.
+    const app = url.searchParams.get("application_name") ?? "";
+    key = `${url.username}@${url.host}${url.pathname}|${app.startsWith("pkg:npm/") ? "" : app}`;
+    if (databaseKeys.size > 100) databaseKeys.clear();
+    databaseKeys.set(connectionString, key);
+  }
+  return key;
 }
 
 function useLocalSqlBridge(hostPort: string, connectionString: string): void {

@@ -106,6 +106,11 @@ export async function settleInference(db: AnyDatabase, record: InferenceRecord):
       where u.id = l.id and exists (select 1 from ledger)
       returning u.id
     ),
+    key_use as (
+      -- Capped keys were counted exactly before the request; the rest count here, once per request.
+      update api_keys set requests_used = requests_used + 1, last_used_at = now()
+      where id = ${record.apiKeyId} and max_requests is null and exists (select 1 from log)
+    ),
     audit as (
       insert into activity (user_id, action, details)
       select user_id, 'chat_completion', ${details}::jsonb from log where user_id is not null

@@ -304,7 +304,8 @@ export const rateLimitConfigs = pgTable(
     tokensPerHour: integer("tokens_per_hour"),
     tokensPerDay: integer("tokens_per_day"),
     burstLimit: integer("burst_limit").notNull().default(100),
-    concurrencyLimit: integer("concurrency_limit").notNull().default(50),
+    /** Null: no per-key concurrency gate (the rate limits still apply). */
+    concurrencyLimit: integer("concurrency_limit").default(50),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -314,7 +315,7 @@ export const rateLimitConfigs = pgTable(
       "rate_limit_configs_positive_check",
       sql`coalesce(requests_per_minute, 1) > 0 and coalesce(requests_per_hour, 1) > 0 and coalesce(requests_per_day, 1) > 0
           and coalesce(tokens_per_minute, 1) > 0 and coalesce(tokens_per_hour, 1) > 0 and coalesce(tokens_per_day, 1) > 0
-          and burst_limit > 0 and concurrency_limit > 0`,
+          and burst_limit > 0 and coalesce(concurrency_limit, 1) > 0`,
     ),
   ],
 );

@@ -100,14 +100,17 @@ export function failureRate(state: BreakerState): number {
   return state.recent.filter((entry) => !entry.ok).length / state.recent.length;
 }
 
+/** `count` > 1 applies that many identical outcomes at once (isolates report successes in batches). */
 export function applyOutcome(
   previous: BreakerState,
   outcome: BreakerOutcome,
   reason: string | null,
   now: number,
   thresholds: BreakerThresholds,
+  count = 1,
 ): BreakerState {
   const state = advance(previous, now, thresholds);
+  if (outcome === "success" && count > 1) return applySuccesses(state, count, now, thresholds);
   if (outcome === "rate_limited") return { ...state, rateLimited: [...state.rateLimited, now], updatedAt: now };
   const ok = outcome === "success";
   if (state.state === "open") return state; // late results of requests started before it opened
@@ -128,6 +131,23 @@ export function applyOutcome(
   const tripsOnRate = next.recent.length >= thresholds.minRequests && failureRate(next) >= thresholds.failureRate;
   if (!ok && (next.failureCount >= thresholds.consecutiveFailures || tripsOnRate)) return open(next, now, reason);
   return next;
+}
+
+function applySuccesses(state: BreakerState, count: number, now: number, thresholds: BreakerThresholds): BreakerState {
+  if (state.state === "open") return state;
+  if (state.state === "half_open") {
+    const successCount = state.successCount + count;
+    if (successCount >= thresholds.halfOpenSuccesses) return { ...initialState(now), updatedAt: now };
+    return { ...state, successCount, updatedAt: now };
+  }
+  const added = Array.from({ length: Math.min(count, 500) }, () => ({ at: now, ok: true }));
+  return {
+    ...state,
+    recent: [...state.recent, ...added].slice(-500),
+    failureCount: 0,
+    successCount: state.successCount + count,
+    updatedAt: now,
+  };
 }
 
 /** What the API and the isolate caches see (the seed's state object). */

@@ -51,12 +51,20 @@ export class CircuitBreaker extends DurableObject<Env> {
     return snapshotOf(name, state, Date.now(), this.thresholds);
   }
 
+  /** Known registered: spares a storage read on every outcome. */
+  private registered = false;
+
   private async ensureRegistered(name: string): Promise<void> {
-    if (name === breakerRegistryName || (await this.ctx.storage.get<boolean>("registered"))) return;
+    if (this.registered || name === breakerRegistryName) return;
+    if (await this.ctx.storage.get<boolean>("registered")) {
+      this.registered = true;
+      return;
+    }
     await this.ctx.storage.put("name", name);
     const registry = this.env.CIRCUIT_BREAKER?.getByName(breakerRegistryName);
     await registry?.register(name);
     await this.ctx.storage.put("registered", true);
+    this.registered = true;
   }
 
   /** The current state (created closed if this breaker is new). */
@@ -65,8 +73,15 @@ export class CircuitBreaker extends DurableObject<Env> {
     return this.save(name, state);
   }
 
-  async record(name: string, outcome: BreakerOutcome, reason: string | null = null): Promise<BreakerSnapshot> {
-    const state = applyOutcome(await this.load(), outcome, reason, Date.now(), this.thresholds);
+  /** `count` identical outcomes at once (isolates batch their successes). */
+  async record(
+    name: string,
+    outcome: BreakerOutcome,
+    reason: string | null = null,
+    count = 1,
+  ): Promise<BreakerSnapshot> {
+    const times = Number.isSafeInteger(count) && count > 0 ? count : 1;
+    const state = applyOutcome(await this.load(), outcome, reason, Date.now(), this.thresholds, times);
     return this.save(name, state);
   }
 

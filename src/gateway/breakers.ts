@@ -21,6 +21,7 @@ function remember(snapshot: BreakerSnapshot): void {
 export function clearBreakerCache(): void {
   known.clear();
   fresh.clear();
+  pendingSuccesses.clear();
 }
 
 /**
@@ -40,6 +41,15 @@ export function breakerAllows(env: Env, name: string, defer: (work: Promise<unkn
   return Date.now() >= last.retryAt;
 }
 
+/**
+ * Successes of a closed breaker are counted in the isolate and sent at most once per
+ * SUCCESS_FLUSH_MS per breaker (two Durable Object writes per request cost more than the request);
+ * failures, rate limits and anything while a breaker is open or half-open go at once. A batch lost
+ * with its isolate only makes a failure rate look slightly worse.
+ */
+const SUCCESS_FLUSH_MS = 1_000;
+const pendingSuccesses = new Map<string, { count: number; since: number }>();
+
 export function reportOutcome(
   env: Env,
   name: string,
@@ -49,5 +59,30 @@ export function reportOutcome(
 ): void {
   const namespace = env.CIRCUIT_BREAKER;
   if (!namespace) return;
-  defer(namespace.getByName(name).record(name, outcome, reason).then(remember));
+  const breaker = namespace.getByName(name);
+  const now = Date.now();
+  const pending = pendingSuccesses.get(name);
+  if (outcome === "success" && (known.get(name)?.state ?? "closed") === "closed") {
+    if (!pending) {
+      pendingSuccesses.set(name, { count: 1, since: now });
+      return;
+    }
+    pending.count += 1;
+    if (now - pending.since < SUCCESS_FLUSH_MS) return;
+    pendingSuccesses.delete(name);
+    defer(breaker.record(name, "success", null, pending.count).then(remember));
+    return;
+  }
+  // Earlier successes first, so a failure lands after them as it happened.
+  if (pending) {
+    pendingSuccesses.delete(name);
+    defer(
+      breaker
+        .record(name, "success", null, pending.count)
+        .then(() => breaker.record(name, outcome, reason))
+        .then(remember),
+    );
+    return;
+  }
+  defer(breaker.record(name, outcome, reason).then(remember));
 }

@@ -61,7 +61,7 @@ function isExpiredTrial(user: KeyIdentity["user"], now: number): boolean {
 async function authenticateUserKey(
   c: Context<AppEnv>,
   token: string,
-  options: { scope: ApiKeyScope; onExpiredTrial: ExpiredTrialRule },
+  options: { scope: ApiKeyScope; onExpiredTrial: ExpiredTrialRule; countUseAtSettlement?: boolean },
 ): Promise<KeyIdentity> {
   const identity = await lookupIdentity(c, await sha256Hex(token));
   if (!identity) throw unauthorized("Invalid API key");
@@ -94,7 +94,7 @@ async function authenticateUserKey(
       throw tooManyRequests(`API key request limit reached (${key.maxRequests} requests)`, "key_request_limit_reached");
     }
     key.requestsUsed = used;
-  } else {
+  } else if (!options.countUseAtSettlement) {
     c.var.defer(recordKeyUse(c.var.sql(), key.id));
   }
   return identity;
@@ -106,6 +106,11 @@ export type ExpiredTrialRule = "payment_required" | "forbidden" | "allow";
 export interface RequireApiKeyOptions {
   scope: ApiKeyScope;
   onExpiredTrial?: ExpiredTrialRule;
+  /**
+   * Inference routes: the key's use (requests_used, last_used_at) is written by the request's
+   * settlement statement, not by a statement of its own.
+   */
+  countUseAtSettlement?: boolean;
 }
 
 export function requireApiKey(options: RequireApiKeyOptions) {
@@ -115,6 +120,7 @@ export function requireApiKey(options: RequireApiKeyOptions) {
     const { key, user } = await authenticateUserKey(c, token, {
       scope: options.scope,
       onExpiredTrial: options.onExpiredTrial ?? "payment_required",
+      countUseAtSettlement: options.countUseAtSettlement,
     });
     c.set("auth", { kind: "user", user, key, isAdmin: user.isAdmin || user.role === "admin" });
     await next();

@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import type { BreakerSnapshot } from "../../src/durable-objects/breaker-policy";
+import { reportOutcome } from "../../src/gateway/breakers";
 import { execute, registerAccount } from "../support/accounts";
 import { TEST_ADMIN_API_KEY } from "../support/bindings";
 import { eventually } from "../support/eventually";
@@ -66,6 +67,39 @@ describe("circuit breaker Durable Object", () => {
     }
     expect(snapshot.state).toBe("open");
     expect(snapshot.failure_rate).toBeGreaterThanOrEqual(0.5);
+  });
+});
+
+describe("batched success reports", () => {
+  it("the Durable Object applies a batch of successes at once, and a batch can close a half-open breaker", async () => {
+    const name = `provider:batch-${crypto.randomUUID().slice(0, 8)}`;
+    const stub = breaker(name);
+    await stub.record(name, "failure", "HTTP 500");
+    let snapshot = await stub.record(name, "success", null, 40);
+    expect(snapshot).toMatchObject({ state: "closed", failure_count: 0, success_count: 40, recent_requests: 41 });
+    for (let index = 0; index < 5; index++) snapshot = await stub.record(name, "failure", "HTTP 500");
+    expect(snapshot.state).toBe("open");
+    await sleep(1_100);
+    expect((await stub.snapshot(name)).state).toBe("half_open");
+    expect(await stub.record(name, "success", null, 2)).toMatchObject({ state: "closed" });
+  });
+
+  it("an isolate reports a closed breaker's successes in batches, and sends them before a failure", async () => {
+    const name = `provider:isolate-${crypto.randomUUID().slice(0, 8)}`;
+    const deferred: Promise<unknown>[] = [];
+    const defer = (work: Promise<unknown>) => deferred.push(work);
+    for (let index = 0; index < 3; index++) reportOutcome(env, name, "success", null, defer);
+    expect(deferred).toHaveLength(0); // nothing sent yet: one batch per second at most
+    reportOutcome(env, name, "failure", "HTTP 502", defer);
+    expect(deferred).toHaveLength(1);
+    await Promise.all(deferred);
+    expect(await breaker(name).snapshot(name)).toMatchObject({
+      state: "closed",
+      failure_count: 1,
+      success_count: 3,
+      recent_requests: 4,
+      last_failure_reason: "HTTP 502",
+    });
   });
 });
 

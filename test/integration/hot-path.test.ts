@@ -77,3 +77,25 @@ describe("credit pre-check from memory", () => {
     expect((await ask(account)).status).toBe(200);
   });
 });
+
+describe("key use on inference", () => {
+  it("is counted once per request by the settlement statement itself", async () => {
+    const account = await registerAccount();
+    const [before] = await execute(sql`select requests_used from api_keys where id = ${account.apiKeyId}`);
+    const requestIds: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const response = await ask(account);
+      expect(response.status).toBe(200);
+      requestIds.push(response.headers.get("x-request-id") ?? "");
+    }
+    await eventually(async () => {
+      const [row] = await execute(sql`select requests_used, last_used_at from api_keys where id = ${account.apiKeyId}`);
+      expect(row?.requests_used).toBe(Number(before?.requests_used) + 3);
+      expect(row?.last_used_at).not.toBeNull();
+    });
+    const logged = await execute(
+      sql`select count(*)::int as n from chat_completion_requests where request_id = any(${`{${requestIds.join(",")}}`}::text[])`,
+    );
+    expect(logged).toEqual([{ n: 3 }]);
+  });
+});

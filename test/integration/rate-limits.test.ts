@@ -273,13 +273,21 @@ describe("admin rate-limit endpoints", () => {
     ["fractional", { requests_per_hour: 1.5 }, "rate_limits.requests_per_hour"],
     ["a string", { requests_per_minute: "60" }, "rate_limits.requests_per_minute"],
     ["beyond an integer column", { tokens_per_hour: 2 ** 31 }, "rate_limits.tokens_per_hour"],
-    ["a null concurrency limit", { concurrency_limit: null }, "rate_limits.concurrency_limit"],
+    ["a zero concurrency limit", { concurrency_limit: 0 }, "rate_limits.concurrency_limit"],
     ["a misspelt field", { request_per_minute: 10 }, "rate_limits"],
   ])("refuses %s with 400", async (_, rateLimits, param) => {
     const account = await registerAccount();
     const response = await setLimits(account.apiKey, rateLimits);
     expect(response.status).toBe(400);
     expect((await errorOf(response)).error).toMatchObject({ code: "invalid_request", param });
+  });
+
+  it("a null concurrency limit is stored as no per-key gate", async () => {
+    const account = await registerAccount();
+    const set = await setLimits(account.apiKey, { requests_per_minute: 500, concurrency_limit: null });
+    expect(set.status).toBe(200);
+    const get = await send(`/admin/limit?api_key=${account.apiKey}`, { key: TEST_ADMIN_API_KEY });
+    expect(await get.json()).toMatchObject({ overridden: true, override: { concurrency_limit: null } });
   });
 
   it("needs an admin: 401 without a key, 403 for a user's key, 200 for an admin user's key", async () => {

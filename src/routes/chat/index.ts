@@ -8,7 +8,7 @@ import { createChatCompletion } from "./chat.handlers";
 import { chatCompletionsAliasRoute, chatCompletionsRoute } from "./chat.routes";
 
 const router = createRouter();
-const inferenceAuth = requireApiKey({ scope: "inference", onExpiredTrial: "forbidden" });
+const inferenceAuth = requireApiKey({ scope: "inference", onExpiredTrial: "forbidden", countUseAtSettlement: true });
 const anonymousLimit = limitPerIp({
   name: "anonymous-chat",
   limit: (config) => config.ANONYMOUS_RATE_LIMIT_PER_MINUTE,

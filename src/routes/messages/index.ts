@@ -17,7 +17,7 @@ const router = createRouter();
 router.use(
   messagesRoute.path,
   anthropicErrors,
-  requireApiKey({ scope: "inference", onExpiredTrial: "forbidden" }),
+  requireApiKey({ scope: "inference", onExpiredTrial: "forbidden", countUseAtSettlement: true }),
   keyRateLimit,
 );
 

@@ -22,9 +22,9 @@ export const RateLimitSettingsSchema = z
     tokens_per_hour: overridableLimit(100_000),
     tokens_per_day: overridableLimit(1_000_000),
     burst_limit: positiveLimit().default(100),
-    concurrency_limit: positiveLimit()
-      .default(50)
-      .openapi({ description: "Requests of this key in flight at once (the per-key concurrency gate)" }),
+    concurrency_limit: positiveLimit().nullable().default(50).openapi({
+      description: "Requests of this key in flight at once (the per-key concurrency gate); null: no gate",
+    }),
   })
   .openapi("RateLimitSettings");
 
@@ -44,7 +44,7 @@ export const StoredRateLimitsSchema = z
     tokens_per_hour: z.number().int().nullable(),
     tokens_per_day: z.number().int().nullable(),
     burst_limit: z.number().int(),
-    concurrency_limit: z.number().int(),
+    concurrency_limit: z.number().int().nullable(),
   })
   .openapi("StoredRateLimits");
 
