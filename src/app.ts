@@ -20,6 +20,7 @@ import { authRoutes } from "./routes/auth";
 import { catalogRoutes } from "./routes/catalog";
 import { chatRoutes } from "./routes/chat";
 import { circuitBreakerRoutes } from "./routes/circuit-breakers";
+import { creditRoutes } from "./routes/credits";
 import { diagnosticsRoutes } from "./routes/diagnostics";
 import { errorResponse } from "./routes/error-response";
 import { generationRoutes } from "./routes/generation";
@@ -85,6 +86,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", huggingFaceRoutes);
   app.route("/", adminModelSyncRoutes);
   app.route("/", adminCatalogCacheRoutes);
+  app.route("/", creditRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

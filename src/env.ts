@@ -34,6 +34,8 @@ export interface Env {
   CONCURRENCY_QUEUE_TIMEOUT_MS?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   FAILOVER_MAP?: string;
+  ADMIN_MAX_CREDIT_GRANT?: string;
+  ADMIN_DAILY_GRANT_LIMIT?: string;
   BALANCE_CACHE_TTL_SECONDS?: string;
   BALANCE_RECHECK_BELOW_USD?: string;
   MODEL_SYNC_MAX_PAGES?: string;
@@ -121,6 +123,16 @@ export const configSchema = z.object({
   MODEL_SYNC_INTERVAL_MINUTES: positiveInt(360),
   /** A model list longer than this many pages is treated as a runaway pagination loop. */
   MODEL_SYNC_MAX_PAGES: positiveInt(200),
+  /** The most one admin grant may add (USD). */
+  ADMIN_MAX_CREDIT_GRANT: z
+    .string()
+    .regex(/^\d+(\.\d{1,9})?$/, "must be a decimal USD amount")
+    .default("1000"),
+  /** The most one admin may grant in any 24 hours (USD). */
+  ADMIN_DAILY_GRANT_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d{1,9})?$/, "must be a decimal USD amount")
+    .default("5000"),
   /** How long an isolate trusts a user's balance it has seen (the credit pre-check skips Postgres). */
   BALANCE_CACHE_TTL_SECONDS: positiveInt(5),
   /** Below this balance every request re-reads it from Postgres before reaching a provider. */
