@@ -21,7 +21,7 @@ interface Admin {
   username: string | null;
 }
 
-function adminOf(c: Context<AppEnv>): Admin {
+export function adminOf(c: Context<AppEnv>): Admin {
   const auth = c.var.auth;
   if (auth.kind === "user")
     return { createdBy: `admin:${auth.user.id}`, userId: auth.user.id, username: auth.user.username };
@@ -29,7 +29,7 @@ function adminOf(c: Context<AppEnv>): Admin {
 }
 
 /** A JSON number or decimal string → exact nano-dollars (numbers are read at 9 decimals). */
-function amountOf(value: number | string): Nanos {
+export function amountOf(value: number | string): Nanos {
   try {
     return parseUsd(typeof value === "number" ? value.toFixed(9) : value);
   } catch {
@@ -58,7 +58,7 @@ function present(applied: AppliedChange, message: string) {
 }
 
 /** One transaction: lock this admin's grants (when capped), check the caps, move the money, ledger it. */
-async function applyChange(c: Context<AppEnv>, change: BalanceChange, capped: boolean): Promise<AppliedChange> {
+export async function applyChange(c: Context<AppEnv>, change: BalanceChange, capped: boolean): Promise<AppliedChange> {
   const applied = await c.var.db().transaction(async (tx) => {
     if (capped) {
       await lockAdminGrants(tx, change.createdBy);
@@ -71,7 +71,7 @@ async function applyChange(c: Context<AppEnv>, change: BalanceChange, capped: bo
   return applied;
 }
 
-function grantMetadata(admin: Admin, reason: string, extra: Record<string, unknown> | undefined) {
+export function grantMetadata(admin: Admin, reason: string, extra: Record<string, unknown> | undefined) {
   return { ...extra, reason, admin_user_id: admin.userId, admin_username: admin.username };
 }
 
