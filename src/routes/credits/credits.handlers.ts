@@ -37,6 +37,12 @@ export function amountOf(value: number | string): Nanos {
   }
 }
 
+function positiveAmountOf(value: number | string): Nanos {
+  const amount = amountOf(value);
+  if (amount <= 0n) throw badRequest("amount must be greater than 0", "invalid_amount", "amount");
+  return amount;
+}
+
 function capsOf(c: Context<AppEnv>): GrantCaps {
   return {
     perGrant: parseUsd(c.var.config.ADMIN_MAX_CREDIT_GRANT),
@@ -77,8 +83,7 @@ export function grantMetadata(admin: Admin, reason: string, extra: Record<string
 
 export const addCredits: RouteHandler<typeof addCreditsRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const amount = amountOf(body.amount);
-  if (amount <= 0n) throw badRequest("amount must be greater than 0", "invalid_amount", "amount");
+  const amount = positiveAmountOf(body.amount);
   const admin = adminOf(c);
   const applied = await applyChange(
     c,
@@ -117,8 +122,7 @@ export const adjustCredits: RouteHandler<typeof adjustCreditsRoute, AppEnv> = as
 
 export const refundCredits: RouteHandler<typeof refundCreditsRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const amount = amountOf(body.amount);
-  if (amount <= 0n) throw badRequest("amount must be greater than 0", "invalid_amount", "amount");
+  const amount = positiveAmountOf(body.amount);
   const admin = adminOf(c);
   const applied = await applyChange(
     c,
@@ -140,8 +144,7 @@ export const refundCredits: RouteHandler<typeof refundCreditsRoute, AppEnv> = as
 
 export const bulkAddCredits: RouteHandler<typeof bulkAddCreditsRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const amount = amountOf(body.amount);
-  if (amount <= 0n) throw badRequest("amount must be greater than 0", "invalid_amount", "amount");
+  const amount = positiveAmountOf(body.amount);
   const admin = adminOf(c);
   const userIds = [...new Set(body.user_ids)];
   // The whole batch must fit the admin's budget before anyone is credited.
