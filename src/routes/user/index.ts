@@ -1,5 +1,7 @@
 import { requireApiKey } from "../../middleware/auth";
 import { createRouter } from "../router";
+import * as activityHandlers from "./activity.handlers";
+import * as activityRoutes from "./activity.routes";
 import * as creditHandlers from "./credits.handlers";
 import * as creditRoutes from "./credits.routes";
 import * as handlers from "./user.handlers";
@@ -16,4 +18,6 @@ export const userRoutes = router
   .openapi(routes.createApiKeyRoute, handlers.createApiKey)
   .openapi(routes.revokeApiKeyRoute, handlers.revokeApiKey)
   .openapi(creditRoutes.userTransactionsRoute, creditHandlers.listUserTransactions)
-  .openapi(creditRoutes.openRouterCreditsRoute, creditHandlers.openRouterCredits);
+  .openapi(creditRoutes.openRouterCreditsRoute, creditHandlers.openRouterCredits)
+  .openapi(activityRoutes.activityLogRoute, activityHandlers.listActivity)
+  .openapi(activityRoutes.activityStatsRoute, activityHandlers.activitySummary);

@@ -1,4 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { recordActivity } from "../../db/activity";
 import { createKeyForUser, listKeysOfUser, revokeKeyOfUser } from "../../db/api-keys";
 import type { ApiKeyRow } from "../../db/schema";
 import { findUserById } from "../../db/users";
@@ -112,6 +113,14 @@ export const createApiKey: RouteHandler<typeof createApiKeyRoute, AppEnv> = asyn
     maxKeys,
   );
   if (!row) throw conflict(`You already have ${maxKeys} active API keys; revoke one first`, "too_many_api_keys");
+  // The audit trail is written after the response; a failure is logged and reported, never lost silently.
+  c.var.defer(
+    recordActivity(c.var.sql(), user.id, "api_key_created", {
+      api_key_id: row.id,
+      key_prefix: row.keyPrefix,
+      name: row.name,
+    }),
+  );
   return c.json({ ...presentKey(row), api_key: key }, 201);
 };
 
@@ -127,6 +136,8 @@ export const revokeApiKey: RouteHandler<typeof revokeApiKeyRoute, AppEnv> = asyn
     case "revoked":
     case "already_revoked":
       forgetCachedKey(outcome.keyHash);
+      if (outcome.kind === "revoked")
+        c.var.defer(recordActivity(c.var.sql(), user.id, "api_key_revoked", { api_key_id: id }));
       return c.json(
         {
           id,
