@@ -16,6 +16,7 @@ import { sentry } from "./middleware/sentry";
 import { adminCatalogCacheRoutes } from "./routes/admin/catalog-cache";
 import { adminLimitRoutes } from "./routes/admin/limits";
 import { adminModelSyncRoutes } from "./routes/admin/model-sync";
+import { adminUserRoutes } from "./routes/admin/users";
 import { authRoutes } from "./routes/auth";
 import { catalogRoutes } from "./routes/catalog";
 import { chatRoutes } from "./routes/chat";
@@ -87,6 +88,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", adminModelSyncRoutes);
   app.route("/", adminCatalogCacheRoutes);
   app.route("/", creditRoutes);
+  app.route("/", adminUserRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

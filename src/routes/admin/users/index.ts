@@ -1,0 +1,17 @@
+import { requireAdmin } from "../../../middleware/auth";
+import { createRouter } from "../../router";
+import * as handlers from "./users.handlers";
+import * as routes from "./users.routes";
+
+const router = createRouter();
+// "/admin/users/*" also matches "/admin/users" itself (one guard: a second would authenticate twice).
+router.use("/admin/users/*", requireAdmin);
+router.use("/admin/api-keys/*", requireAdmin);
+
+// count and by-api-key before {id}.
+export const adminUserRoutes = router
+  .openapi(routes.listUsersRoute, handlers.listUsers)
+  .openapi(routes.countUsersRoute, handlers.countAllUsers)
+  .openapi(routes.userByApiKeyRoute, handlers.userByApiKey)
+  .openapi(routes.getUserRoute, handlers.getUser)
+  .openapi(routes.getApiKeyRoute, handlers.getApiKey);

@@ -1,0 +1,130 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import {
+  countUsers,
+  findKey,
+  findUser,
+  findUsers,
+  keysOfUser,
+  recentActivityOf,
+  recentRequestsOf,
+  type UserRecord,
+} from "../../../db/admin-users";
+import type { AppEnv } from "../../../env";
+import { sha256Hex } from "../../../lib/crypto";
+import { notFound } from "../../../lib/errors";
+import { parseUsd, usdNumber } from "../../../lib/money";
+import type { countUsersRoute, getApiKeyRoute, getUserRoute, listUsersRoute, userByApiKeyRoute } from "./users.routes";
+
+const iso = (value: unknown) => (value === null || value === undefined ? null : new Date(String(value)).toISOString());
+const nanos = (value: unknown) => parseUsd(String(value ?? "0"));
+
+function presentUser(row: UserRecord) {
+  const allowance = nanos(row.subscription_allowance);
+  const purchased = nanos(row.purchased_credits);
+  return {
+    id: Number(row.id),
+    username: String(row.username),
+    email: String(row.email),
+    role: String(row.role),
+    is_admin: row.is_admin === true,
+    is_active: row.is_active === true,
+    auth_method: String(row.auth_method),
+    subscription_status: String(row.subscription_status),
+    tier: String(row.tier),
+    trial_expires_at: iso(row.trial_expires_at),
+    credits: usdNumber(allowance + purchased),
+    subscription_allowance: usdNumber(allowance),
+    purchased_credits: usdNumber(purchased),
+    created_at: iso(row.created_at) ?? "",
+    updated_at: iso(row.updated_at) ?? "",
+  };
+}
+
+/** Timestamps as ISO strings; everything else as stored. */
+function presentRow(row: UserRecord): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(row).map(([name, value]) => [name, name.endsWith("_at") ? iso(value) : value]),
+  );
+}
+
+export const listUsers: RouteHandler<typeof listUsersRoute, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const filter = {
+    email: query.email,
+    keyPrefix: query.api_key,
+    isActive: query.is_active === undefined ? undefined : query.is_active === "true",
+    role: query.role,
+    subscriptionStatus: query.subscription_status,
+  };
+  const { rows, total } = await findUsers(c.var.db(), filter, { limit: query.limit, offset: query.offset });
+  return c.json(
+    {
+      status: "success" as const,
+      total_users: total,
+      has_more: query.offset + rows.length < total,
+      pagination: {
+        limit: query.limit,
+        offset: query.offset,
+        current_page: Math.floor(query.offset / query.limit) + 1,
+        total_pages: Math.ceil(total / query.limit),
+      },
+      filters_applied: {
+        email: query.email ?? null,
+        api_key: query.api_key ?? null,
+        is_active: filter.isActive ?? null,
+        role: query.role ?? null,
+        subscription_status: query.subscription_status ?? null,
+      },
+      users: rows.map(presentUser),
+      timestamp: new Date().toISOString(),
+    },
+    200,
+  );
+};
+
+export const countAllUsers: RouteHandler<typeof countUsersRoute, AppEnv> = async (c) => {
+  return c.json(
+    { status: "success" as const, total_users: await countUsers(c.var.db()), timestamp: new Date().toISOString() },
+    200,
+  );
+};
+
+export const userByApiKey: RouteHandler<typeof userByApiKeyRoute, AppEnv> = async (c) => {
+  const { api_key } = c.req.valid("query");
+  const db = c.var.db();
+  const key = await findKey(db, { hash: await sha256Hex(api_key) });
+  const user = key ? await findUser(db, Number(key.user_id)) : undefined;
+  if (!key || !user) throw notFound("No user has this API key", "api_key_not_found");
+  return c.json({ status: "success" as const, user: presentUser(user), api_key: presentRow(key) }, 200);
+};
+
+export const getUser: RouteHandler<typeof getUserRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const db = c.var.db();
+  const user = await findUser(db, id);
+  if (!user) throw notFound(`User ${id} not found`, "user_not_found");
+  const [keys, activity, requests] = await Promise.all([
+    keysOfUser(db, id),
+    recentActivityOf(db, id, 10),
+    recentRequestsOf(db, id, 10),
+  ]);
+  return c.json(
+    {
+      status: "success" as const,
+      user: presentUser(user),
+      api_keys: keys.map(presentRow),
+      recent_activity: activity.map(presentRow),
+      recent_requests: requests.map(presentRow),
+    },
+    200,
+  );
+};
+
+export const getApiKey: RouteHandler<typeof getApiKeyRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const db = c.var.db();
+  const key = await findKey(db, { id });
+  const user = key ? await findUser(db, Number(key.user_id)) : undefined;
+  if (!key || !user) throw notFound(`API key ${id} not found`, "api_key_not_found");
+  return c.json({ status: "success" as const, api_key: presentRow(key), user: presentUser(user) }, 200);
+};

@@ -1,0 +1,146 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { subscriptionStatuses, userRoles } from "../../../db/schema";
+import { errorResponses } from "../../common.schemas";
+
+const adminSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }];
+const record = z.record(z.string(), z.unknown());
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const AdminUserSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    email: z.string(),
+    role: z.string(),
+    is_admin: z.boolean(),
+    is_active: z.boolean(),
+    auth_method: z.string(),
+    subscription_status: z.string(),
+    tier: z.string(),
+    trial_expires_at: z.string().nullable(),
+    credits: z.number(),
+    subscription_allowance: z.number(),
+    purchased_credits: z.number(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("AdminUser");
+
+export const listUsersRoute = createRoute({
+  method: "get",
+  path: "/admin/users",
+  tags: ["Admin: users"],
+  summary: "Users, filtered and paginated, with the exact total",
+  security: adminSecurity,
+  request: {
+    query: z.object({
+      email: z
+        .string()
+        .trim()
+        .min(1)
+        .max(320)
+        .optional()
+        .openapi({ description: "Part of the email (case-insensitive)" }),
+      api_key: z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .optional()
+        .openapi({ description: "Part of a key's display prefix (keys are stored hashed)" }),
+      is_active: z.enum(["true", "false"]).optional(),
+      role: z.enum(userRoles).optional(),
+      subscription_status: z.enum(subscriptionStatuses).optional(),
+      limit: z.coerce.number().int().min(1).max(10_000).default(100),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
+  },
+  responses: {
+    200: json(
+      z
+        .object({
+          status: z.literal("success"),
+          total_users: z.number().int(),
+          has_more: z.boolean(),
+          pagination: z.object({
+            limit: z.number().int(),
+            offset: z.number().int(),
+            current_page: z.number().int(),
+            total_pages: z.number().int(),
+          }),
+          filters_applied: record,
+          users: z.array(AdminUserSchema),
+          timestamp: z.string(),
+        })
+        .openapi("AdminUserList"),
+      "Users",
+    ),
+    ...errorResponses(400, 401, 403, 500, 503),
+  },
+});
+
+export const countUsersRoute = createRoute({
+  method: "get",
+  path: "/admin/users/count",
+  tags: ["Admin: users"],
+  summary: "How many users there are",
+  security: adminSecurity,
+  responses: {
+    200: json(
+      z.object({ status: z.literal("success"), total_users: z.number().int(), timestamp: z.string() }),
+      "Count",
+    ),
+    ...errorResponses(401, 403, 500, 503),
+  },
+});
+
+export const userByApiKeyRoute = createRoute({
+  method: "get",
+  path: "/admin/users/by-api-key",
+  tags: ["Admin: users"],
+  summary: "The owner of a full API key (looked up by its hash)",
+  security: adminSecurity,
+  request: { query: z.object({ api_key: z.string().trim().min(1).max(200) }) },
+  responses: {
+    200: json(z.object({ status: z.literal("success"), user: AdminUserSchema, api_key: record }), "The owner"),
+    ...errorResponses(400, 401, 403, 404, 500, 503),
+  },
+});
+
+export const getUserRoute = createRoute({
+  method: "get",
+  path: "/admin/users/{id}",
+  tags: ["Admin: users"],
+  summary: "One user with their keys (never the keys themselves), recent activity and requests",
+  security: adminSecurity,
+  request: { params: z.object({ id: z.coerce.number().int().positive() }) },
+  responses: {
+    200: json(
+      z.object({
+        status: z.literal("success"),
+        user: AdminUserSchema,
+        api_keys: z.array(record),
+        recent_activity: z.array(record),
+        recent_requests: z.array(record),
+      }),
+      "The user",
+    ),
+    ...errorResponses(400, 401, 403, 404, 500, 503),
+  },
+});
+
+export const getApiKeyRoute = createRoute({
+  method: "get",
+  path: "/admin/api-keys/{id}",
+  tags: ["Admin: users"],
+  summary: "One API key (its prefix and settings, never the key: only its hash is stored) and its owner",
+  security: adminSecurity,
+  request: { params: z.object({ id: z.coerce.number().int().positive() }) },
+  responses: {
+    200: json(z.object({ status: z.literal("success"), api_key: record, user: AdminUserSchema }), "The key"),
+    ...errorResponses(400, 401, 403, 404, 500, 503),
+  },
+});

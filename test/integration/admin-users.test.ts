@@ -1,0 +1,96 @@
+// Admin reads of users and keys: filters with exact totals, one user in full, lookups by key (hashed),
+// and never a full API key in any answer.
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { execute, registerAccount, type TestAccount, uniqueName } from "../support/accounts";
+import { TEST_ADMIN_API_KEY } from "../support/bindings";
+import { call, errorOf } from "../support/gateway";
+
+const admin = { key: TEST_ADMIN_API_KEY };
+
+interface UserList {
+  total_users: number;
+  has_more: boolean;
+  pagination: { current_page: number; total_pages: number };
+  users: { id: number; email: string; credits: number; is_active: boolean }[];
+}
+
+let marker: string;
+let alice: TestAccount;
+let bob: TestAccount;
+
+beforeAll(async () => {
+  marker = uniqueName("adm");
+  alice = await registerAccount({ email: `${marker}-alice@example.com` });
+  bob = await registerAccount({ email: `${marker}-bob@example.com` });
+  await execute(sql`update users set is_active = false where id = ${bob.userId}`);
+});
+
+describe("GET /admin/users", () => {
+  it("is for admins only, /admin/users itself included", async () => {
+    expect((await call("/admin/users")).status).toBe(401);
+    expect((await call("/admin/users", { key: alice.apiKey })).status).toBe(403);
+    expect((await call("/admin/users/count", { key: alice.apiKey })).status).toBe(403);
+  });
+
+  it("filters by email part and active flag, with the exact total and the seed's pagination fields", async () => {
+    const both = (await (await call(`/admin/users?email=${marker}`, admin)).json()) as UserList;
+    expect(both.total_users).toBe(2);
+    expect(both.users.map((user) => user.id).sort()).toEqual([alice.userId, bob.userId].sort());
+    const active = (await (await call(`/admin/users?email=${marker}&is_active=true`, admin)).json()) as UserList;
+    expect(active.users.map((user) => user.id)).toEqual([alice.userId]);
+    expect(active.users[0]).toMatchObject({ credits: 5, is_active: true });
+    const paged = (await (await call(`/admin/users?email=${marker}&limit=1&offset=1`, admin)).json()) as UserList;
+    expect(paged).toMatchObject({ total_users: 2, has_more: false, pagination: { current_page: 2, total_pages: 2 } });
+    expect(paged.users).toHaveLength(1);
+    // A wildcard in the filter is matched literally.
+    expect(((await (await call("/admin/users?email=%25", admin)).json()) as UserList).total_users).toBe(0);
+  });
+
+  it("finds users by a part of a key's display prefix", async () => {
+    const prefix = alice.apiKey.slice(0, 14);
+    const found = (await (await call(`/admin/users?api_key=${prefix}`, admin)).json()) as UserList;
+    expect(found.users.map((user) => user.id)).toContain(alice.userId);
+  });
+
+  it("counts every user", async () => {
+    const [count] = await execute(sql`select count(*)::int as n from users`);
+    expect(await (await call("/admin/users/count", admin)).json()).toMatchObject({ total_users: count?.n });
+  });
+});
+
+describe("one user, one key", () => {
+  it("shows a user with their keys (never the key), recent activity and requests; unknown is 404", async () => {
+    const response = await call(`/admin/users/${alice.userId}`, admin);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).not.toContain(alice.apiKey);
+    const body = JSON.parse(text) as {
+      user: { id: number };
+      api_keys: { id: number; key_prefix: string }[];
+      recent_activity: { action: string }[];
+    };
+    expect(body.user.id).toBe(alice.userId);
+    expect(body.api_keys.map((key) => key.id)).toEqual([alice.apiKeyId]);
+    expect(body.api_keys[0]).not.toHaveProperty("key_hash");
+    expect(body.recent_activity.map((row) => row.action)).toContain("user_registered");
+    const missing = await call("/admin/users/2000000000", admin);
+    expect(missing.status).toBe(404);
+    expect((await errorOf(missing)).error.code).toBe("user_not_found");
+  });
+
+  it("finds the owner of a full key by its hash, and shows a key by id without revealing it", async () => {
+    const owner = await call(`/admin/users/by-api-key?api_key=${alice.apiKey}`, admin);
+    expect(await owner.json()).toMatchObject({ user: { id: alice.userId }, api_key: { id: alice.apiKeyId } });
+    expect((await call("/admin/users/by-api-key?api_key=gw_live_nobody", admin)).status).toBe(404);
+    const key = await call(`/admin/api-keys/${alice.apiKeyId}`, admin);
+    const text = await key.text();
+    expect(text).not.toContain(alice.apiKey);
+    expect(JSON.parse(text)).toMatchObject({
+      api_key: { id: alice.apiKeyId, is_active: true },
+      user: { id: alice.userId },
+    });
+    expect((await call("/admin/api-keys/2000000000", admin)).status).toBe(404);
+    expect((await call("/admin/api-keys/abc", admin)).status).toBe(400);
+  });
+});
