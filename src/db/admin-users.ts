@@ -85,3 +85,65 @@ export async function recentRequestsOf(db: Database, userId: number, limit: numb
     from chat_completion_requests where user_id = ${userId} order by created_at desc, id desc limit ${limit}`);
   return result.rows;
 }
+
+export interface UserStatistics {
+  total: number;
+  active: number;
+  admins: number;
+  developers: number;
+  regular: number;
+  totalCredits: string;
+  averageCredits: string;
+  bySubscription: Record<string, number>;
+}
+
+/** The seed's user statistics, in one aggregate query plus one group-by (not by loading users). */
+export async function userStatistics(db: Database, filter: UserFilter): Promise<UserStatistics> {
+  const where = whereOf(filter);
+  const [totals, statuses] = await Promise.all([
+    db.execute<Record<string, unknown>>(sql`
+      select count(*)::int as total, count(*) filter (where u.is_active)::int as active,
+             count(*) filter (where u.role = 'admin' or u.is_admin)::int as admins,
+             count(*) filter (where u.role = 'developer')::int as developers,
+             count(*) filter (where u.role = 'user' and not u.is_admin)::int as regular,
+             coalesce(sum(u.subscription_allowance + u.purchased_credits), 0)::text as credits,
+             coalesce(round(avg(u.subscription_allowance + u.purchased_credits), 2), 0)::text as average
+      from users u where ${where}`),
+    db.execute<Record<string, unknown>>(sql`
+      select u.subscription_status as status, count(*)::int as count from users u where ${where}
+      group by u.subscription_status order by u.subscription_status`),
+  ]);
+  const row = totals.rows[0] ?? {};
+  return {
+    total: Number(row.total ?? 0),
+    active: Number(row.active ?? 0),
+    admins: Number(row.admins ?? 0),
+    developers: Number(row.developers ?? 0),
+    regular: Number(row.regular ?? 0),
+    totalCredits: String(row.credits ?? "0"),
+    averageCredits: String(row.average ?? "0"),
+    bySubscription: Object.fromEntries(statuses.rows.map((entry) => [String(entry.status), Number(entry.count)])),
+  };
+}
+
+/** Users registered before the window, and per UTC day in it (days without registrations included). */
+export async function registrationsByDay(
+  db: Database,
+  days: number,
+): Promise<{ baseline: number; daily: { date: string; newUsers: number }[] }> {
+  const [baseline, daily] = await Promise.all([
+    db.execute<{ total: number }>(sql`
+      select count(*)::int as total from users
+      where created_at < (date_trunc('day', now() at time zone 'UTC') - make_interval(days => ${days - 1})) at time zone 'UTC'`),
+    db.execute<Record<string, unknown>>(sql`
+      select to_char(day, 'YYYY-MM-DD') as date, count(u.id)::int as new_users
+      from generate_series(date_trunc('day', now() at time zone 'UTC') - make_interval(days => ${days - 1}),
+                           date_trunc('day', now() at time zone 'UTC'), interval '1 day') as day
+      left join users u on date_trunc('day', u.created_at at time zone 'UTC') = day
+      group by day order by day`),
+  ]);
+  return {
+    baseline: Number(baseline.rows[0]?.total ?? 0),
+    daily: daily.rows.map((row) => ({ date: String(row.date), newUsers: Number(row.new_users) })),
+  };
+}

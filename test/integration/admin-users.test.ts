@@ -55,7 +55,45 @@ describe("GET /admin/users", () => {
 
   it("counts every user", async () => {
     const [count] = await execute(sql`select count(*)::int as n from users`);
-    expect(await (await call("/admin/users/count", admin)).json()).toMatchObject({ total_users: count?.n });
+    expect(await (await call("/admin/users/count", admin)).json()).toMatchObject({ count: count?.n });
+  });
+
+  it("computes statistics for the filtered users in SQL", async () => {
+    const response = await call(`/admin/users/stats?email=${marker}`, admin);
+    expect(await response.json()).toMatchObject({
+      total_users: 2,
+      filters_applied: { email: marker, api_key: null, is_active: null },
+      statistics: {
+        active_users: 1,
+        inactive_users: 1,
+        admin_users: 0,
+        regular_users: 2,
+        total_credits: 10,
+        average_credits: 5,
+        subscription_breakdown: { trial: 2 },
+      },
+    });
+  });
+
+  it("reports cumulative users per day, with today's registrations", async () => {
+    const response = await call("/admin/users/growth?days=7", admin);
+    const body = (await response.json()) as {
+      days: number;
+      data: { date: string; value: number; new_users: number }[];
+      total: number;
+      end_date: string;
+    };
+    const [count] = await execute(sql`select count(*)::int as n from users`);
+    expect(body.days).toBe(7);
+    expect(body.data).toHaveLength(7);
+    expect(body.end_date).toBe(new Date().toISOString().slice(0, 10));
+    expect(body.total).toBe(count?.n);
+    expect(body.data.at(-1)?.new_users).toBeGreaterThanOrEqual(2);
+    for (let index = 1; index < body.data.length; index++) {
+      const day = body.data[index];
+      expect(day?.value).toBe((body.data[index - 1]?.value ?? 0) + (day?.new_users ?? 0));
+    }
+    expect((await call("/admin/users/growth?days=366", admin)).status).toBe(400);
   });
 });
 

@@ -8,10 +8,12 @@ const router = createRouter();
 router.use("/admin/users/*", requireAdmin);
 router.use("/admin/api-keys/*", requireAdmin);
 
-// count and by-api-key before {id}.
+// count, stats, growth and by-api-key before {id}.
 export const adminUserRoutes = router
   .openapi(routes.listUsersRoute, handlers.listUsers)
   .openapi(routes.countUsersRoute, handlers.countAllUsers)
+  .openapi(routes.userStatsRoute, handlers.userStats)
+  .openapi(routes.userGrowthRoute, handlers.userGrowth)
   .openapi(routes.userByApiKeyRoute, handlers.userByApiKey)
   .openapi(routes.getUserRoute, handlers.getUser)
   .openapi(routes.getApiKeyRoute, handlers.getApiKey);

@@ -7,13 +7,23 @@ import {
   keysOfUser,
   recentActivityOf,
   recentRequestsOf,
+  registrationsByDay,
   type UserRecord,
+  userStatistics,
 } from "../../../db/admin-users";
 import type { AppEnv } from "../../../env";
 import { sha256Hex } from "../../../lib/crypto";
 import { notFound } from "../../../lib/errors";
 import { parseUsd, usdNumber } from "../../../lib/money";
-import type { countUsersRoute, getApiKeyRoute, getUserRoute, listUsersRoute, userByApiKeyRoute } from "./users.routes";
+import type {
+  countUsersRoute,
+  getApiKeyRoute,
+  getUserRoute,
+  listUsersRoute,
+  userByApiKeyRoute,
+  userGrowthRoute,
+  userStatsRoute,
+} from "./users.routes";
 
 const iso = (value: unknown) => (value === null || value === undefined ? null : new Date(String(value)).toISOString());
 const nanos = (value: unknown) => parseUsd(String(value ?? "0"));
@@ -83,8 +93,56 @@ export const listUsers: RouteHandler<typeof listUsersRoute, AppEnv> = async (c) 
 };
 
 export const countAllUsers: RouteHandler<typeof countUsersRoute, AppEnv> = async (c) => {
+  return c.json({ count: await countUsers(c.var.db()), timestamp: new Date().toISOString() }, 200);
+};
+
+export const userStats: RouteHandler<typeof userStatsRoute, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const isActive = query.is_active === undefined ? undefined : query.is_active === "true";
+  const stats = await userStatistics(c.var.db(), { email: query.email, keyPrefix: query.api_key, isActive });
   return c.json(
-    { status: "success" as const, total_users: await countUsers(c.var.db()), timestamp: new Date().toISOString() },
+    {
+      status: "success" as const,
+      total_users: stats.total,
+      filters_applied: { email: query.email ?? null, api_key: query.api_key ?? null, is_active: isActive ?? null },
+      statistics: {
+        active_users: stats.active,
+        inactive_users: stats.total - stats.active,
+        admin_users: stats.admins,
+        developer_users: stats.developers,
+        regular_users: stats.regular,
+        total_credits: usdNumber(parseUsd(stats.totalCredits)),
+        average_credits: usdNumber(parseUsd(stats.averageCredits)),
+        subscription_breakdown: stats.bySubscription,
+      },
+      timestamp: new Date().toISOString(),
+    },
+    200,
+  );
+};
+
+export const userGrowth: RouteHandler<typeof userGrowthRoute, AppEnv> = async (c) => {
+  const { days } = c.req.valid("query");
+  const { baseline, daily } = await registrationsByDay(c.var.db(), days);
+  let cumulative = baseline;
+  const data = daily.map((day) => {
+    cumulative += day.newUsers;
+    return { date: day.date, value: cumulative, new_users: day.newUsers };
+  });
+  const first = data[0]?.value ?? 0;
+  const last = data.at(-1)?.value ?? 0;
+  const growthRate = data.length >= 2 && first > 0 ? Math.round(((last - first) / first) * 10_000) / 100 : 0;
+  return c.json(
+    {
+      status: "success" as const,
+      days,
+      start_date: data[0]?.date ?? "",
+      end_date: data.at(-1)?.date ?? "",
+      data,
+      total: last,
+      growth_rate: growthRate,
+      timestamp: new Date().toISOString(),
+    },
     200,
   );
 };

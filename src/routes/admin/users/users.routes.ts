@@ -89,11 +89,80 @@ export const countUsersRoute = createRoute({
   summary: "How many users there are",
   security: adminSecurity,
   responses: {
-    200: json(
-      z.object({ status: z.literal("success"), total_users: z.number().int(), timestamp: z.string() }),
-      "Count",
-    ),
+    200: json(z.object({ count: z.number().int(), timestamp: z.string() }), "Count"),
     ...errorResponses(401, 403, 500, 503),
+  },
+});
+
+const userFilterQuery = {
+  email: z.string().trim().min(1).max(320).optional().openapi({ description: "Part of the email (case-insensitive)" }),
+  api_key: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Part of a key's display prefix (keys are stored hashed)" }),
+  is_active: z.enum(["true", "false"]).optional(),
+};
+
+export const userStatsRoute = createRoute({
+  method: "get",
+  path: "/admin/users/stats",
+  tags: ["Admin: users"],
+  summary: "User statistics: active, roles, credits, subscription breakdown (same filters as the list)",
+  security: adminSecurity,
+  request: { query: z.object(userFilterQuery) },
+  responses: {
+    200: json(
+      z
+        .object({
+          status: z.literal("success"),
+          total_users: z.number().int(),
+          filters_applied: record,
+          statistics: z.object({
+            active_users: z.number().int(),
+            inactive_users: z.number().int(),
+            admin_users: z.number().int(),
+            developer_users: z.number().int(),
+            regular_users: z.number().int(),
+            total_credits: z.number(),
+            average_credits: z.number(),
+            subscription_breakdown: z.record(z.string(), z.number().int()),
+          }),
+          timestamp: z.string(),
+        })
+        .openapi("AdminUserStats"),
+      "Statistics",
+    ),
+    ...errorResponses(400, 401, 403, 500, 503),
+  },
+});
+
+export const userGrowthRoute = createRoute({
+  method: "get",
+  path: "/admin/users/growth",
+  tags: ["Admin: users"],
+  summary: "Cumulative users per UTC day over the last `days` days, and the growth rate",
+  security: adminSecurity,
+  request: { query: z.object({ days: z.coerce.number().int().min(1).max(365).default(30) }) },
+  responses: {
+    200: json(
+      z
+        .object({
+          status: z.literal("success"),
+          days: z.number().int(),
+          start_date: z.string(),
+          end_date: z.string(),
+          data: z.array(z.object({ date: z.string(), value: z.number().int(), new_users: z.number().int() })),
+          total: z.number().int(),
+          growth_rate: z.number().openapi({ description: "Percent from the first day's total to the last day's" }),
+          timestamp: z.string(),
+        })
+        .openapi("AdminUserGrowth"),
+      "Growth",
+    ),
+    ...errorResponses(400, 401, 403, 500, 503),
   },
 });
 
