@@ -147,3 +147,19 @@ export async function registrationsByDay(
     daily: daily.rows.map((row) => ({ date: String(row.date), newUsers: Number(row.new_users) })),
   };
 }
+
+/** Users whose email is at exactly this domain (case-insensitive). */
+export async function usersAtDomain(db: Database, domain: string): Promise<UserRecord[]> {
+  const result = await db.execute<UserRecord>(sql`select ${userColumns} from users u
+    where lower(split_part(u.email, '@', 2)) = ${domain} order by u.id`);
+  return result.rows;
+}
+
+/** Deletes the given users in one statement (their keys and ledger go with them; request logs keep no user). */
+export async function deleteUsers(db: Database, userIds: number[]): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  const result = await db.execute<{ id: number }>(
+    sql`delete from users where id in (${sql.join(userIds, sql`, `)}) returning id`,
+  );
+  return result.rows.map((row) => Number(row.id));
+}

@@ -2,7 +2,7 @@
 // and never a full API key in any answer.
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { execute, registerAccount, type TestAccount, uniqueName } from "../support/accounts";
+import { execute, makeAdmin, registerAccount, type TestAccount, uniqueName } from "../support/accounts";
 import { TEST_ADMIN_API_KEY } from "../support/bindings";
 import { call, errorOf } from "../support/gateway";
 
@@ -130,5 +130,54 @@ describe("one user, one key", () => {
     });
     expect((await call("/admin/api-keys/2000000000", admin)).status).toBe(404);
     expect((await call("/admin/api-keys/abc", admin)).status).toBe(400);
+  });
+});
+
+describe("DELETE /admin/users/by-domain/{domain}", () => {
+  it("previews by default, then deletes in one statement, never an admin; deleted keys stop working", async () => {
+    const domain = `d${crypto.randomUUID().slice(0, 8)}.example`;
+    const doomed = [
+      await registerAccount({ email: `a@${domain}` }),
+      await registerAccount({ email: `B@${domain.toUpperCase()}` }),
+    ];
+    const keeper = await registerAccount({ email: `boss@${domain}` });
+    await makeAdmin(keeper.userId);
+
+    const preview = await call(`/admin/users/by-domain/${domain}`, { method: "DELETE", ...admin });
+    expect(await preview.json()).toMatchObject({
+      dry_run: true,
+      count: 3,
+      message: `DRY RUN: Would delete 3 users from domain: ${domain}`,
+    });
+    const [still] = await execute(
+      sql`select count(*)::int as n from users where lower(split_part(email, '@', 2)) = ${domain}`,
+    );
+    expect(still?.n).toBe(3);
+
+    const response = await call(`/admin/users/by-domain/${domain}?dry_run=false`, { method: "DELETE", ...admin });
+    const body = (await response.json()) as { count: number; failed: { id: number; error: string }[] };
+    expect(body.count).toBe(2);
+    expect(body.failed).toEqual([{ id: keeper.userId, error: "admin accounts are never deleted in bulk" }]);
+    const left = await execute(sql`select id from users where lower(split_part(email, '@', 2)) = ${domain}`);
+    expect(left).toEqual([{ id: keeper.userId }]);
+    expect((await call("/user/profile", { key: doomed[0]?.apiKey })).status).toBe(401);
+    const ledger = await execute(sql`select 1 from credit_transactions where user_id = ${doomed[0]?.userId}`);
+    expect(ledger).toEqual([]);
+  });
+
+  it("refuses protected and malformed domains; a domain without users is an empty answer", async () => {
+    const gmail = await call("/admin/users/by-domain/GMAIL.com?dry_run=false", { method: "DELETE", ...admin });
+    expect(gmail.status).toBe(400);
+    expect((await errorOf(gmail)).error.code).toBe("protected_domain");
+    expect((await call("/admin/users/by-domain/not_a_domain", { method: "DELETE", ...admin })).status).toBe(400);
+    const none = await call("/admin/users/by-domain/nobody-here.example", { method: "DELETE", ...admin });
+    expect(await none.json()).toMatchObject({
+      count: 0,
+      users: [],
+      message: "No users found with email domain: nobody-here.example",
+    });
+    expect((await call("/admin/users/by-domain/example.com", { method: "DELETE", key: alice.apiKey })).status).toBe(
+      403,
+    );
   });
 });

@@ -16,4 +16,5 @@ export const adminUserRoutes = router
   .openapi(routes.userGrowthRoute, handlers.userGrowth)
   .openapi(routes.userByApiKeyRoute, handlers.userByApiKey)
   .openapi(routes.getUserRoute, handlers.getUser)
-  .openapi(routes.getApiKeyRoute, handlers.getApiKey);
+  .openapi(routes.getApiKeyRoute, handlers.getApiKey)
+  .openapi(routes.deleteUsersByDomainRoute, handlers.deleteUsersByDomain);

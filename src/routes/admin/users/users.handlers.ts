@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import {
   countUsers,
+  deleteUsers,
   findKey,
   findUser,
   findUsers,
@@ -10,13 +11,16 @@ import {
   registrationsByDay,
   type UserRecord,
   userStatistics,
+  usersAtDomain,
 } from "../../../db/admin-users";
 import type { AppEnv } from "../../../env";
 import { sha256Hex } from "../../../lib/crypto";
-import { notFound } from "../../../lib/errors";
+import { badRequest, notFound } from "../../../lib/errors";
 import { parseUsd, usdNumber } from "../../../lib/money";
+import { clearAuthCache } from "../../../middleware/auth";
 import type {
   countUsersRoute,
+  deleteUsersByDomainRoute,
   getApiKeyRoute,
   getUserRoute,
   listUsersRoute,
@@ -185,4 +189,66 @@ export const getApiKey: RouteHandler<typeof getApiKeyRoute, AppEnv> = async (c) 
   const user = key ? await findUser(db, Number(key.user_id)) : undefined;
   if (!key || !user) throw notFound(`API key ${id} not found`, "api_key_not_found");
   return c.json({ status: "success" as const, api_key: presentRow(key), user: presentUser(user) }, 200);
+};
+
+/** Never bulk-deleted: the big mail providers (seed). */
+const protectedDomains = new Set([
+  "gmail.com",
+  "yahoo.com",
+  "outlook.com",
+  "hotmail.com",
+  "icloud.com",
+  "protonmail.com",
+]);
+
+export const deleteUsersByDomain: RouteHandler<typeof deleteUsersByDomainRoute, AppEnv> = async (c) => {
+  const { domain } = c.req.valid("param");
+  const dryRun = c.req.valid("query").dry_run === "true";
+  if (protectedDomains.has(domain))
+    throw badRequest(`Cannot delete protected domain: ${domain}`, "protected_domain", "domain");
+  const db = c.var.db();
+  const matching = (await usersAtDomain(db, domain)).map(presentUser);
+  const users = matching.map((user) => ({
+    id: user.id,
+    email: user.email,
+    username: user.username,
+    created_at: user.created_at,
+    credits: user.credits,
+  }));
+  const timestamp = new Date().toISOString();
+  if (matching.length === 0) {
+    const message = `No users found with email domain: ${domain}`;
+    return c.json({ status: "success" as const, message, dry_run: dryRun, count: 0, users, timestamp }, 200);
+  }
+  if (dryRun) {
+    const message = `DRY RUN: Would delete ${matching.length} users from domain: ${domain}`;
+    return c.json(
+      { status: "success" as const, message, dry_run: true, count: matching.length, users, timestamp },
+      200,
+    );
+  }
+  const admins = matching.filter((user) => user.is_admin || user.role === "admin");
+  const deleted = await deleteUsers(
+    db,
+    matching.filter((user) => !admins.includes(user)).map((user) => user.id),
+  );
+  clearAuthCache();
+  const failed = [
+    ...admins.map((user) => ({ id: user.id, error: "admin accounts are never deleted in bulk" })),
+    ...matching
+      .filter((user) => !admins.includes(user) && !deleted.includes(user.id))
+      .map((user) => ({ id: user.id, error: "already gone" })),
+  ];
+  return c.json(
+    {
+      status: "success" as const,
+      message: `Deleted ${deleted.length} users from domain: ${domain}`,
+      dry_run: false,
+      count: deleted.length,
+      failed,
+      users,
+      timestamp,
+    },
+    200,
+  );
 };

@@ -213,3 +213,48 @@ export const getApiKeyRoute = createRoute({
     ...errorResponses(400, 401, 403, 404, 500, 503),
   },
 });
+
+export const deleteUsersByDomainRoute = createRoute({
+  method: "delete",
+  path: "/admin/users/by-domain/{domain}",
+  tags: ["Admin: users"],
+  summary: "Delete every user at an email domain (a dry run unless dry_run=false)",
+  description:
+    "Major mail providers are protected (400). Admin accounts are never deleted in bulk (reported as failed). The deletion is one statement: all of the users go, or none. Their keys stop working at once in this isolate and within AUTH_CACHE_TTL_SECONDS elsewhere.",
+  security: adminSecurity,
+  request: {
+    params: z.object({
+      domain: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^(?=.{3,253}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be a domain such as example.com"),
+    }),
+    query: z.object({ dry_run: z.enum(["true", "false"]).default("true") }),
+  },
+  responses: {
+    200: json(
+      z
+        .object({
+          status: z.literal("success"),
+          message: z.string(),
+          dry_run: z.boolean(),
+          count: z.number().int(),
+          failed: z.array(z.object({ id: z.number().int(), error: z.string() })).optional(),
+          users: z.array(
+            z.object({
+              id: z.number().int(),
+              email: z.string(),
+              username: z.string(),
+              created_at: z.string(),
+              credits: z.number(),
+            }),
+          ),
+          timestamp: z.string(),
+        })
+        .openapi("DeleteUsersByDomain"),
+      "Deleted, or what would be",
+    ),
+    ...errorResponses(400, 401, 403, 500, 503),
+  },
+});
