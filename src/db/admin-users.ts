@@ -163,3 +163,54 @@ export async function deleteUsers(db: Database, userIds: number[]): Promise<numb
   );
   return result.rows.map((row) => Number(row.id));
 }
+
+export interface TrialAnalytics {
+  total: number;
+  active: number;
+  expired: number;
+  converted: number;
+  tokens: number;
+  requests: number;
+  creditsUsed: string;
+  creditsAllocated: string;
+}
+
+/**
+ * Trials as this schema keeps them: every account starts with one (trial_expires_at). Active and
+ * expired are accounts still on status `trial`; converted ones moved on to `active`. Usage is what
+ * accounts still on trial have used. One query, no table loaded into memory.
+ */
+export async function trialAnalytics(db: Database): Promise<TrialAnalytics> {
+  const result = await db.execute<Record<string, unknown>>(sql`
+    with trials as (
+      select id, subscription_status, trial_expires_at from users where trial_expires_at is not null
+    ),
+    usage as (
+      select coalesce(sum(r.prompt_tokens + r.completion_tokens), 0)::bigint as tokens, count(r.id)::int as requests
+      from chat_completion_requests r join trials t on t.id = r.user_id
+      where t.subscription_status = 'trial'
+    ),
+    ledger as (
+      select coalesce(-sum(c.amount) filter (where c.type = 'api_usage'), 0)::text as used,
+             coalesce(sum(c.amount) filter (where c.type = 'trial'), 0)::text as allocated
+      from credit_transactions c join trials t on t.id = c.user_id
+      where t.subscription_status = 'trial'
+    )
+    select (select count(*)::int from trials) as total,
+           (select count(*)::int from trials where subscription_status = 'trial' and trial_expires_at > now()) as active,
+           (select count(*)::int from trials where subscription_status = 'trial' and trial_expires_at <= now()) as expired,
+           (select count(*)::int from trials where subscription_status = 'active') as converted,
+           usage.tokens, usage.requests, ledger.used, ledger.allocated
+    from usage, ledger`);
+  const row = result.rows[0] ?? {};
+  return {
+    total: Number(row.total ?? 0),
+    active: Number(row.active ?? 0),
+    expired: Number(row.expired ?? 0),
+    converted: Number(row.converted ?? 0),
+    tokens: Number(row.tokens ?? 0),
+    requests: Number(row.requests ?? 0),
+    creditsUsed: String(row.used ?? "0"),
+    creditsAllocated: String(row.allocated ?? "0"),
+  };
+}

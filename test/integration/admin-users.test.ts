@@ -2,9 +2,11 @@
 // and never a full API key in any answer.
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { execute, makeAdmin, registerAccount, type TestAccount, uniqueName } from "../support/accounts";
+import { settleInference } from "../../src/db/inference";
+import { execute, makeAdmin, registerAccount, type TestAccount, uniqueName, withDatabase } from "../support/accounts";
 import { TEST_ADMIN_API_KEY } from "../support/bindings";
 import { call, errorOf } from "../support/gateway";
+import { inferenceRecord } from "../support/inference-records";
 
 const admin = { key: TEST_ADMIN_API_KEY };
 
@@ -179,5 +181,48 @@ describe("DELETE /admin/users/by-domain/{domain}", () => {
     expect((await call("/admin/users/by-domain/example.com", { method: "DELETE", key: alice.apiKey })).status).toBe(
       403,
     );
+  });
+});
+
+describe("GET /admin/trial/analytics", () => {
+  interface Analytics {
+    analytics: {
+      total_trials: number;
+      active_trials: number;
+      expired_trials: number;
+      converted_trials: number;
+      conversion_rate: number;
+      usage_statistics: { total_requests_used: number; total_credits_used: number; total_credits_allocated: number };
+      trial_status_breakdown: { pending_conversion: number; expired: number };
+    };
+  }
+  const analytics = async () => ((await (await call("/admin/trial/analytics", admin)).json()) as Analytics).analytics;
+
+  it("counts trials by state and what accounts on trial used (other files add users alongside: deltas)", async () => {
+    const before = await analytics();
+    const [onTrial, lapsed, paying] = [await registerAccount(), await registerAccount(), await registerAccount()];
+    await execute(sql`update users set trial_expires_at = now() - interval '1 day' where id = ${lapsed.userId}`);
+    await execute(sql`update users set subscription_status = 'active' where id = ${paying.userId}`);
+    await withDatabase((db) =>
+      settleInference(db, inferenceRecord(onTrial.userId, `trial-${crypto.randomUUID()}`, "0.25")),
+    );
+    const after = await analytics();
+    expect(after.total_trials - before.total_trials).toBeGreaterThanOrEqual(3);
+    expect(after.converted_trials - before.converted_trials).toBeGreaterThanOrEqual(1);
+    expect(after.expired_trials - before.expired_trials).toBeGreaterThanOrEqual(1);
+    expect(
+      after.usage_statistics.total_requests_used - before.usage_statistics.total_requests_used,
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      after.usage_statistics.total_credits_used - before.usage_statistics.total_credits_used,
+    ).toBeGreaterThanOrEqual(0.25 - 1e-9);
+    // The trial credit of the two accounts still on trial ($5 each) is allocated; the converted one's is not.
+    expect(
+      after.usage_statistics.total_credits_allocated - before.usage_statistics.total_credits_allocated,
+    ).toBeGreaterThanOrEqual(10);
+    expect(after.active_trials + after.expired_trials + after.converted_trials).toBeLessThanOrEqual(after.total_trials);
+    expect(after.conversion_rate).toBe(Math.round((after.converted_trials / after.total_trials) * 10_000) / 100);
+    expect(after.trial_status_breakdown.pending_conversion).toBe(after.trial_status_breakdown.expired);
+    expect((await call("/admin/trial/analytics", { key: onTrial.apiKey })).status).toBe(403);
   });
 });

@@ -7,6 +7,7 @@ const router = createRouter();
 // "/admin/users/*" also matches "/admin/users" itself (one guard: a second would authenticate twice).
 router.use("/admin/users/*", requireAdmin);
 router.use("/admin/api-keys/*", requireAdmin);
+router.use("/admin/trial/*", requireAdmin);
 
 // count, stats, growth and by-api-key before {id}.
 export const adminUserRoutes = router
@@ -17,4 +18,5 @@ export const adminUserRoutes = router
   .openapi(routes.userByApiKeyRoute, handlers.userByApiKey)
   .openapi(routes.getUserRoute, handlers.getUser)
   .openapi(routes.getApiKeyRoute, handlers.getApiKey)
-  .openapi(routes.deleteUsersByDomainRoute, handlers.deleteUsersByDomain);
+  .openapi(routes.deleteUsersByDomainRoute, handlers.deleteUsersByDomain)
+  .openapi(routes.trialAnalyticsRoute, handlers.trialAnalytics);

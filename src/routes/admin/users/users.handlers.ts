@@ -6,6 +6,7 @@ import {
   findUser,
   findUsers,
   keysOfUser,
+  trialAnalytics as loadTrialAnalytics,
   recentActivityOf,
   recentRequestsOf,
   registrationsByDay,
@@ -24,6 +25,7 @@ import type {
   getApiKeyRoute,
   getUserRoute,
   listUsersRoute,
+  trialAnalyticsRoute,
   userByApiKeyRoute,
   userGrowthRoute,
   userStatsRoute,
@@ -248,6 +250,46 @@ export const deleteUsersByDomain: RouteHandler<typeof deleteUsersByDomainRoute, 
       failed,
       users,
       timestamp,
+    },
+    200,
+  );
+};
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+export const trialAnalytics: RouteHandler<typeof trialAnalyticsRoute, AppEnv> = async (c) => {
+  const stats = await loadTrialAnalytics(c.var.db());
+  const used = usdNumber(parseUsd(stats.creditsUsed));
+  const allocated = usdNumber(parseUsd(stats.creditsAllocated));
+  const perTrial = (value: number) => (stats.total > 0 ? round2(value / stats.total) : 0);
+  return c.json(
+    {
+      success: true as const,
+      analytics: {
+        total_trials: stats.total,
+        active_trials: stats.active,
+        expired_trials: stats.expired,
+        converted_trials: stats.converted,
+        conversion_rate: stats.total > 0 ? round2((stats.converted / stats.total) * 100) : 0,
+        usage_statistics: {
+          total_tokens_used: stats.tokens,
+          total_requests_used: stats.requests,
+          total_credits_used: used,
+          total_credits_allocated: allocated,
+          credits_utilization_rate: allocated > 0 ? round2((used / allocated) * 100) : 0,
+        },
+        average_usage_per_trial: {
+          tokens: perTrial(stats.tokens),
+          requests: perTrial(stats.requests),
+          credits: perTrial(used),
+        },
+        trial_status_breakdown: {
+          active: stats.active,
+          expired: stats.expired,
+          converted: stats.converted,
+          pending_conversion: stats.expired,
+        },
+      },
     },
     200,
   );

@@ -258,3 +258,43 @@ export const deleteUsersByDomainRoute = createRoute({
     ...errorResponses(400, 401, 403, 500, 503),
   },
 });
+
+export const trialAnalyticsRoute = createRoute({
+  method: "get",
+  path: "/admin/trial/analytics",
+  tags: ["Admin: users"],
+  summary: "Trials: active, expired, converted, conversion rate, and what accounts on trial used",
+  security: adminSecurity,
+  responses: {
+    200: json(
+      z
+        .object({
+          success: z.literal(true),
+          analytics: z.object({
+            total_trials: z.number().int(),
+            active_trials: z.number().int(),
+            expired_trials: z.number().int(),
+            converted_trials: z.number().int(),
+            conversion_rate: z.number(),
+            usage_statistics: z.object({
+              total_tokens_used: z.number().int(),
+              total_requests_used: z.number().int(),
+              total_credits_used: z.number(),
+              total_credits_allocated: z.number(),
+              credits_utilization_rate: z.number(),
+            }),
+            average_usage_per_trial: z.object({ tokens: z.number(), requests: z.number(), credits: z.number() }),
+            trial_status_breakdown: z.object({
+              active: z.number().int(),
+              expired: z.number().int(),
+              converted: z.number().int(),
+              pending_conversion: z.number().int(),
+            }),
+          }),
+        })
+        .openapi("TrialAnalytics"),
+      "Analytics",
+    ),
+    ...errorResponses(401, 403, 500, 503),
+  },
+});
