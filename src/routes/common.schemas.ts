@@ -36,3 +36,12 @@ export function errorResponses<S extends number>(...statuses: S[]) {
 
 /** Security requirement for routes that take a user API key (Bearer, or x-api-key like Anthropic's SDKs). */
 export const userKeySecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
+
+/** Security requirement for admin routes (an admin user's key, or ADMIN_API_KEY). */
+export const adminSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }];
+
+/** A `createRoute` response entry with a JSON body. */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});

@@ -1,7 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses } from "../common.schemas";
-
-const adminSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }];
+import { adminSecurity, errorResponses } from "../common.schemas";
 
 /** USD as a JSON number or a decimal string; at most 9 decimals (nano-dollars). */
 const usdAmount = z

@@ -1,8 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { transactionTypes } from "../../db/schema";
-import { errorResponses } from "../common.schemas";
+import { adminSecurity, errorResponses, jsonContent } from "../common.schemas";
 
-const adminSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }];
 const decimal = z.string().regex(/^\d{1,12}(\.\d{1,9})?$/, "must be a decimal USD amount");
 
 const filterQuery = {
@@ -70,11 +69,6 @@ const TransactionListSchema = z
   })
   .openapi("CreditTransactionList");
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
 export const creditTransactionsRoute = createRoute({
   method: "get",
   path: "/credits/transactions",
@@ -82,7 +76,7 @@ export const creditTransactionsRoute = createRoute({
   summary: "Ledger rows of every user, filtered, sorted and paginated (exact total)",
   security: adminSecurity,
   request: { query: TransactionQuerySchema },
-  responses: { 200: json(TransactionListSchema, "Transactions"), ...errorResponses(400, 401, 403, 500, 503) },
+  responses: { 200: jsonContent(TransactionListSchema, "Transactions"), ...errorResponses(400, 401, 403, 500, 503) },
 });
 
 export const adminCreditTransactionsRoute = createRoute({
@@ -94,7 +88,7 @@ export const adminCreditTransactionsRoute = createRoute({
   request: {
     query: TransactionQuerySchema.extend({ include_summary: z.enum(["true", "false"]).default("false") }),
   },
-  responses: { 200: json(TransactionListSchema, "Transactions"), ...errorResponses(400, 401, 403, 500, 503) },
+  responses: { 200: jsonContent(TransactionListSchema, "Transactions"), ...errorResponses(400, 401, 403, 500, 503) },
 });
 
 export const creditSummaryRoute = createRoute({
@@ -105,7 +99,7 @@ export const creditSummaryRoute = createRoute({
   security: adminSecurity,
   request: { query: z.object(filterQuery) },
   responses: {
-    200: json(
+    200: jsonContent(
       z
         .object({
           scope: z.enum(["user", "system"]),
@@ -140,7 +134,7 @@ export const adminBalancesRoute = createRoute({
     }),
   },
   responses: {
-    200: json(
+    200: jsonContent(
       z
         .object({
           status: z.literal("success"),
@@ -191,7 +185,7 @@ export const legacyAddCreditsRoute = createRoute({
     },
   },
   responses: {
-    200: json(
+    200: jsonContent(
       z
         .object({
           status: z.literal("success"),

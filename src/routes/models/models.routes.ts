@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses } from "../common.schemas";
+import { errorResponses, jsonContent } from "../common.schemas";
 import {
   CatalogModelSchema,
   GatewaySummarySchema,
@@ -13,11 +13,6 @@ import {
   WindowQuerySchema,
 } from "./models.schemas";
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
 export const listModelsRoute = createRoute({
   method: "get",
   path: "/v1/models",
@@ -26,7 +21,7 @@ export const listModelsRoute = createRoute({
   description:
     "Served from a cache that a catalog sync invalidates. `gateway=all` (the default) lists each model once, from its preferred gateway, with every gateway that serves it.",
   request: { query: ListQuerySchema },
-  responses: { 200: json(ModelListSchema, "Models"), ...errorResponses(400, 500, 503) },
+  responses: { 200: jsonContent(ModelListSchema, "Models"), ...errorResponses(400, 500, 503) },
 });
 
 export const searchModelsRoute = createRoute({
@@ -35,7 +30,7 @@ export const searchModelsRoute = createRoute({
   tags: ["Models"],
   summary: "Search the catalog by text, modality, capability, price, context length and developer",
   request: { query: SearchQuerySchema },
-  responses: { 200: json(ModelListSchema, "Matching models"), ...errorResponses(400, 500, 503) },
+  responses: { 200: jsonContent(ModelListSchema, "Matching models"), ...errorResponses(400, 500, 503) },
 });
 
 export const trendingModelsRoute = createRoute({
@@ -44,7 +39,7 @@ export const trendingModelsRoute = createRoute({
   tags: ["Models"],
   summary: "Models by completed requests in the window (from the request log)",
   request: { query: WindowQuerySchema },
-  responses: { 200: json(TrendingSchema, "Trending models"), ...errorResponses(400, 500, 503) },
+  responses: { 200: jsonContent(TrendingSchema, "Trending models"), ...errorResponses(400, 500, 503) },
 });
 
 export const lowLatencyModelsRoute = createRoute({
@@ -53,7 +48,7 @@ export const lowLatencyModelsRoute = createRoute({
   tags: ["Models"],
   summary: "Fastest models by measured median time to first token (else total latency)",
   request: { query: LatencyQuerySchema },
-  responses: { 200: json(LowLatencySchema, "Fast models"), ...errorResponses(400, 500, 503) },
+  responses: { 200: jsonContent(LowLatencySchema, "Fast models"), ...errorResponses(400, 500, 503) },
 });
 
 /** Documented here; served by a plain route because model ids contain slashes. */
@@ -69,7 +64,7 @@ export const getModelDoc = {
         .openapi({ description: "e.g. openrouter/qwen/qwen3-max-thinking or gpt-4o (may contain slashes)" }),
     }),
   },
-  responses: { 200: json(CatalogModelSchema, "The model"), ...errorResponses(404, 500, 503) },
+  responses: { 200: jsonContent(CatalogModelSchema, "The model"), ...errorResponses(404, 500, 503) },
 };
 
 export const listProvidersRoute = createRoute({
@@ -77,7 +72,7 @@ export const listProvidersRoute = createRoute({
   path: "/v1/provider",
   tags: ["Models"],
   summary: "Every provider the gateway knows, whether it is configured, and its catalog size",
-  responses: { 200: json(ProviderListSchema, "Providers"), ...errorResponses(500, 503) },
+  responses: { 200: jsonContent(ProviderListSchema, "Providers"), ...errorResponses(500, 503) },
 });
 
 export const gatewaySummaryRoute = createRoute({
@@ -85,5 +80,5 @@ export const gatewaySummaryRoute = createRoute({
   path: "/v1/gateways/summary",
   tags: ["Models"],
   summary: "Per gateway: listings, unique models, duplicates, retired models; and across all gateways",
-  responses: { 200: json(GatewaySummarySchema, "Summary"), ...errorResponses(500, 503) },
+  responses: { 200: jsonContent(GatewaySummarySchema, "Summary"), ...errorResponses(500, 503) },
 });

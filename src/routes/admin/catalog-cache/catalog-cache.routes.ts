@@ -1,11 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses } from "../../common.schemas";
+import { adminSecurity, errorResponses, jsonContent } from "../../common.schemas";
 
-const adminSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const cacheNote = "The catalog cache is per isolate: this reports (or clears) the isolate that served the call.";
 
 export const cacheStatusRoute = createRoute({
@@ -16,7 +11,7 @@ export const cacheStatusRoute = createRoute({
   description: cacheNote,
   security: adminSecurity,
   responses: {
-    200: json(
+    200: jsonContent(
       z.object({
         status: z.literal("success"),
         cache_info: z.object({
@@ -42,7 +37,7 @@ export const huggingFaceCacheStatusRoute = createRoute({
   description: cacheNote,
   security: adminSecurity,
   responses: {
-    200: json(
+    200: jsonContent(
       z.object({
         huggingface_cache: z.object({
           age_seconds: z.number().nullable(),
@@ -66,7 +61,7 @@ export const refreshProvidersRoute = createRoute({
   description: cacheNote,
   security: adminSecurity,
   responses: {
-    200: json(
+    200: jsonContent(
       z.object({
         status: z.literal("success"),
         message: z.string(),
@@ -87,7 +82,7 @@ export const refreshHuggingFaceCacheRoute = createRoute({
   description: cacheNote,
   security: adminSecurity,
   responses: {
-    200: json(z.object({ message: z.string(), timestamp: z.string() }), "Cleared"),
+    200: jsonContent(z.object({ message: z.string(), timestamp: z.string() }), "Cleared"),
     ...errorResponses(401, 403, 500),
   },
 });
@@ -99,7 +94,7 @@ export const debugModelsRoute = createRoute({
   summary: "Samples of the cached models and providers, and a model → provider slug match test",
   security: adminSecurity,
   responses: {
-    200: json(
+    200: jsonContent(
       z.object({
         models_cache: z.object({
           total_models: z.number().int(),
@@ -140,7 +135,7 @@ export const testHuggingFaceDoc = {
     params: z.object({ hugging_face_id: z.string().openapi({ example: "meta-llama/Llama-3.1-8B-Instruct" }) }),
   },
   responses: {
-    200: json(
+    200: jsonContent(
       z.object({
         hugging_face_id: z.string(),
         raw_response: z.record(z.string(), z.unknown()),

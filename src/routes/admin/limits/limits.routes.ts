@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses } from "../../common.schemas";
+import { adminSecurity, errorResponses } from "../../common.schemas";
 
 /** Columns are Postgres `integer`. */
 const MAX_LIMIT = 2_147_483_647;
-const adminSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }];
 
 const positiveLimit = () => z.number().int().positive().max(MAX_LIMIT);
 /** Omitted: the seeds' default; null: the owner's tier default. */

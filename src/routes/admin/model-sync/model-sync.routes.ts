@@ -1,7 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses } from "../../common.schemas";
-
-const adminSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }];
+import { adminSecurity, errorResponses } from "../../common.schemas";
 
 const dryRunQuery = z.object({
   dry_run: z

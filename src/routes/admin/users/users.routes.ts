@@ -1,13 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { subscriptionStatuses, userRoles } from "../../../db/schema";
-import { errorResponses } from "../../common.schemas";
+import { adminSecurity, errorResponses, jsonContent } from "../../common.schemas";
 
-const adminSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }];
 const record = z.record(z.string(), z.unknown());
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 export const AdminUserSchema = z
   .object({
@@ -59,7 +54,7 @@ export const listUsersRoute = createRoute({
     }),
   },
   responses: {
-    200: json(
+    200: jsonContent(
       z
         .object({
           status: z.literal("success"),
@@ -89,7 +84,7 @@ export const countUsersRoute = createRoute({
   summary: "How many users there are",
   security: adminSecurity,
   responses: {
-    200: json(z.object({ count: z.number().int(), timestamp: z.string() }), "Count"),
+    200: jsonContent(z.object({ count: z.number().int(), timestamp: z.string() }), "Count"),
     ...errorResponses(401, 403, 500, 503),
   },
 });
@@ -114,7 +109,7 @@ export const userStatsRoute = createRoute({
   security: adminSecurity,
   request: { query: z.object(userFilterQuery) },
   responses: {
-    200: json(
+    200: jsonContent(
       z
         .object({
           status: z.literal("success"),
@@ -147,7 +142,7 @@ export const userGrowthRoute = createRoute({
   security: adminSecurity,
   request: { query: z.object({ days: z.coerce.number().int().min(1).max(365).default(30) }) },
   responses: {
-    200: json(
+    200: jsonContent(
       z
         .object({
           status: z.literal("success"),
@@ -174,7 +169,7 @@ export const userByApiKeyRoute = createRoute({
   security: adminSecurity,
   request: { query: z.object({ api_key: z.string().trim().min(1).max(200) }) },
   responses: {
-    200: json(z.object({ status: z.literal("success"), user: AdminUserSchema, api_key: record }), "The owner"),
+    200: jsonContent(z.object({ status: z.literal("success"), user: AdminUserSchema, api_key: record }), "The owner"),
     ...errorResponses(400, 401, 403, 404, 500, 503),
   },
 });
@@ -187,7 +182,7 @@ export const getUserRoute = createRoute({
   security: adminSecurity,
   request: { params: z.object({ id: z.coerce.number().int().positive() }) },
   responses: {
-    200: json(
+    200: jsonContent(
       z.object({
         status: z.literal("success"),
         user: AdminUserSchema,
@@ -209,7 +204,7 @@ export const getApiKeyRoute = createRoute({
   security: adminSecurity,
   request: { params: z.object({ id: z.coerce.number().int().positive() }) },
   responses: {
-    200: json(z.object({ status: z.literal("success"), api_key: record, user: AdminUserSchema }), "The key"),
+    200: jsonContent(z.object({ status: z.literal("success"), api_key: record, user: AdminUserSchema }), "The key"),
     ...errorResponses(400, 401, 403, 404, 500, 503),
   },
 });
@@ -233,7 +228,7 @@ export const deleteUsersByDomainRoute = createRoute({
     query: z.object({ dry_run: z.enum(["true", "false"]).default("true") }),
   },
   responses: {
-    200: json(
+    200: jsonContent(
       z
         .object({
           status: z.literal("success"),
@@ -266,7 +261,7 @@ export const trialAnalyticsRoute = createRoute({
   summary: "Trials: active, expired, converted, conversion rate, and what accounts on trial used",
   security: adminSecurity,
   responses: {
-    200: json(
+    200: jsonContent(
       z
         .object({
           success: z.literal(true),
