@@ -4,7 +4,7 @@
 
 import { applyCatalog, ensureProvider, finishSyncRun, type SyncRunCounts, startSyncRun } from "../db/catalog-sync";
 import type { Database } from "../db/client";
-import type { Config, Env } from "../env";
+import { type Config, ConfigError, type Env } from "../env";
 import { clearCatalogRoutes } from "../gateway/catalog-routes";
 import { clearPriceCache } from "../gateway/settle";
 import { type ProviderId, providerEnvName, providerSettings, providers } from "../providers/registry";
@@ -157,7 +157,18 @@ export async function syncProviders(
   return results;
 }
 
-/** The configured providers among `ids` (a provider without an API key is never called). */
+/**
+ * The configured providers among `ids` (a provider without an API key is never called). A provider
+ * with a malformed setting counts as not configured here, so it cannot stop the others; syncing it
+ * alone reports the setting.
+ */
 export function configuredProviders(env: Env, config: Config, ids: ProviderId[]): ProviderId[] {
-  return ids.filter((id) => providerSettings(env, id, config.ENVIRONMENT) !== undefined);
+  return ids.filter((id) => {
+    try {
+      return providerSettings(env, id, config.ENVIRONMENT) !== undefined;
+    } catch (error) {
+      if (error instanceof ConfigError) return false;
+      throw error;
+    }
+  });
 }

@@ -4,7 +4,9 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { configuredProviders } from "../../src/catalog/sync";
 import { runScheduledModelSync } from "../../src/cron/model-sync";
+import { readConfig } from "../../src/env";
 import { execute, registerAccount } from "../support/accounts";
 import { TEST_ADMIN_API_KEY } from "../support/bindings";
 import { type CatalogScenario, recordedList, setScenario } from "../support/catalog-scenario";
@@ -249,6 +251,12 @@ describe("admin model sync: what a provider stops listing, and failures", () => 
       api_key_env: "OPENROUTER_API_KEY",
     });
     expect(body.providers.find((row) => row.slug === "together")?.configured).toBe(false);
+  });
+
+  it("a provider with a malformed setting does not stop the others", () => {
+    // Workers AI's URL needs CLOUDFLARE_ACCOUNT_ID: with a key alone its setting is malformed.
+    const broken = { ...env, CLOUDFLARE_API_KEY: "cf-key" };
+    expect(configuredProviders(broken, readConfig(broken), ["cloudflare", "openai"])).toEqual(["openai"]);
   });
 
   it("sync all (dry run) reports every configured provider and names the unconfigured ones", async () => {

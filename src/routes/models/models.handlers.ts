@@ -11,12 +11,12 @@ import {
   resolveGateway,
   searchCatalog,
 } from "../../catalog/query";
-import { syncableProviders } from "../../catalog/sync";
+import { configuredProviders, syncableProviders } from "../../catalog/sync";
 import { lowLatencyModels, trendingModels } from "../../db/catalog-reads";
 import { catalogCountsByProvider } from "../../db/catalog-sync";
 import type { AppEnv } from "../../env";
 import { notFound } from "../../lib/errors";
-import { providerSettings, providers } from "../../providers/registry";
+import { providers } from "../../providers/registry";
 import type { ProviderAdapter } from "../../providers/types";
 import { presentModel } from "./models.presenters";
 import type {
@@ -111,27 +111,20 @@ export async function getModel(c: Context<AppEnv>) {
   return c.json(presentModel(model), 200);
 }
 
-/** Whether the gateway can route to a provider (a malformed setting counts as not configured). */
-function isConfigured(c: Context<AppEnv>, id: keyof typeof providers): boolean {
-  try {
-    return providerSettings(c.env, id, c.var.config.ENVIRONMENT) !== undefined;
-  } catch {
-    return false;
-  }
-}
-
 export const listProviders: RouteHandler<typeof listProvidersRoute, AppEnv> = async (c) => {
   const snapshot = await snapshotOf(c);
   const counts = new Map<string, number>();
   for (const model of snapshot.models) counts.set(model.gateway, (counts.get(model.gateway) ?? 0) + 1);
   const rows = new Map(snapshot.providers.map((row) => [row.slug, row]));
-  const data = syncableProviders(c.var.config.ENVIRONMENT).map((id) => {
+  const all = syncableProviders(c.var.config.ENVIRONMENT);
+  const configured = new Set(configuredProviders(c.env, c.var.config, all));
+  const data = all.map((id) => {
     const adapter: ProviderAdapter = providers[id];
     const row = rows.get(id);
     return {
       slug: id,
       name: adapter.displayName,
-      configured: isConfigured(c, id),
+      configured: configured.has(id),
       is_active: row?.isActive ?? true,
       health: row?.health ?? "unknown",
       models: counts.get(id) ?? 0,
