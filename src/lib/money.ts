@@ -33,5 +33,10 @@ export function usdNumber(nanos: Nanos): number {
   return Number(formatUsd(nanos));
 }
 
+/** For JSON responses only: a decimal USD string from Postgres as the nearest number. */
+export function usdNumberOf(decimal: string): number {
+  return usdNumber(parseUsd(decimal));
+}
+
 export const usd = (dollars: number | string): Nanos =>
   parseUsd(typeof dollars === "number" ? dollars.toFixed(9) : dollars);

@@ -11,7 +11,7 @@ import {
 import type { AppEnv } from "../../env";
 import { sha256Hex } from "../../lib/crypto";
 import { badRequest, notFound } from "../../lib/errors";
-import { parseUsd, usdNumber } from "../../lib/money";
+import { parseUsd, usdNumber, usdNumberOf } from "../../lib/money";
 import { adminOf, amountOf, applyChange, grantMetadata } from "./credits.handlers";
 import type {
   adminBalancesRoute,
@@ -22,7 +22,7 @@ import type {
   TransactionQuerySchema,
 } from "./reports.routes";
 
-const usd = (value: string) => usdNumber(parseUsd(value));
+const usd = usdNumberOf;
 type TransactionQuery = ReturnType<typeof TransactionQuerySchema.parse>;
 
 function filterOf(query: {

@@ -1,11 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { creditTotals, userTransactions } from "../../db/credit-ledger";
 import type { AppEnv } from "../../env";
-import { parseUsd, usdNumber } from "../../lib/money";
+import { usdNumberOf } from "../../lib/money";
 import { currentUser } from "../../middleware/auth";
 import type { openRouterCreditsRoute, userTransactionsRoute } from "./credits.routes";
 
-const usd = (value: string) => usdNumber(parseUsd(value));
+const usd = usdNumberOf;
 
 export const listUserTransactions: RouteHandler<typeof userTransactionsRoute, AppEnv> = async (c) => {
   const { limit, offset } = c.req.valid("query");
