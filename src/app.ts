@@ -14,13 +14,16 @@ import { database } from "./middleware/database";
 import { requestId } from "./middleware/request-id";
 import { sentry } from "./middleware/sentry";
 import { adminCatalogCacheRoutes } from "./routes/admin/catalog-cache";
+import { adminCouponRoutes } from "./routes/admin/coupons";
 import { adminLimitRoutes } from "./routes/admin/limits";
 import { adminModelSyncRoutes } from "./routes/admin/model-sync";
+import { adminMonitoringRoutes } from "./routes/admin/monitoring";
 import { adminUserRoutes } from "./routes/admin/users";
 import { authRoutes } from "./routes/auth";
 import { catalogRoutes } from "./routes/catalog";
 import { chatRoutes } from "./routes/chat";
 import { circuitBreakerRoutes } from "./routes/circuit-breakers";
+import { couponRoutes } from "./routes/coupons";
 import { creditRoutes } from "./routes/credits";
 import { diagnosticsRoutes } from "./routes/diagnostics";
 import { errorResponse } from "./routes/error-response";
@@ -30,6 +33,7 @@ import { huggingFaceRoutes } from "./routes/huggingface";
 import { messagesRoutes } from "./routes/messages";
 import { modelRoutes } from "./routes/models";
 import { validationHook } from "./routes/router";
+import { throughputRoutes } from "./routes/throughput";
 import { userRoutes } from "./routes/user";
 
 function logError(c: Context<AppEnv>, error: unknown): void {
@@ -89,6 +93,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", adminCatalogCacheRoutes);
   app.route("/", creditRoutes);
   app.route("/", adminUserRoutes);
+  app.route("/", couponRoutes);
+  app.route("/", adminCouponRoutes);
+  app.route("/", adminMonitoringRoutes);
+  app.route("/", throughputRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,6 +1,7 @@
 // Every table of the gateway. Money is numeric(20,9): exact USD to the nano-dollar.
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -59,11 +60,14 @@ export const users = pgTable(
     subscriptionAllowance: money("subscription_allowance").notNull().default("0"),
     purchasedCredits: money("purchased_credits").notNull().default("0"),
     referredByCode: text("referred_by_code"),
+    /** The identity provider's subject (`iss` + `sub` of the token POST /auth verified); seed: privy_user_id. */
+    authSubject: text("auth_subject"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (table) => [
     uniqueIndex("users_email_unique").on(table.email),
+    uniqueIndex("users_auth_subject_unique").on(table.authSubject),
     // "Alice" and "alice" are the same username.
     uniqueIndex("users_username_unique").on(sql`lower(${table.username})`),
     check("users_role_check", inList("role", userRoles)),
@@ -321,3 +325,94 @@ export const rateLimitConfigs = pgTable(
 );
 
 export type RateLimitConfigRow = typeof rateLimitConfigs.$inferSelect;
+
+export const couponScopes = ["user_specific", "global"] as const;
+export const couponTypes = ["promotional", "referral", "compensation", "partnership"] as const;
+
+/** Seed coupons: a code worth `value_usd` of purchased credit, for one assigned user or for anyone. */
+export const coupons = pgTable(
+  "coupons",
+  {
+    id: serial("id").primaryKey(),
+    /** Stored uppercase; unique. */
+    code: text("code").notNull(),
+    valueUsd: money("value_usd").notNull(),
+    couponScope: text("coupon_scope", { enum: couponScopes }).notNull(),
+    couponType: text("coupon_type", { enum: couponTypes }).notNull().default("promotional"),
+    maxUses: integer("max_uses").notNull(),
+    timesUsed: integer("times_used").notNull().default(0),
+    validFrom: timestamp("valid_from", { withTimezone: true }).notNull().defaultNow(),
+    validUntil: timestamp("valid_until", { withTimezone: true }).notNull(),
+    isActive: boolean("is_active").notNull().default(true),
+    assignedToUserId: integer("assigned_to_user_id").references(() => users.id, { onDelete: "cascade" }),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    /** "admin" (an admin account), "bootstrap" (ADMIN_API_KEY) or "system". */
+    createdByType: text("created_by_type").notNull().default("admin"),
+    description: text("description"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex("coupons_code_unique").on(table.code),
+    index("coupons_assigned_to_user_idx").on(table.assignedToUserId),
+    check("coupons_scope_check", inList("coupon_scope", couponScopes)),
+    check("coupons_type_check", inList("coupon_type", couponTypes)),
+    check("coupons_value_check", sql`value_usd > 0 and value_usd <= 1000`),
+    check("coupons_uses_check", sql`max_uses > 0 and times_used >= 0 and times_used <= max_uses`),
+    check(
+      "coupons_assignment_check",
+      sql`(coupon_scope = 'user_specific' and assigned_to_user_id is not null and max_uses = 1)
+          or (coupon_scope = 'global' and assigned_to_user_id is null)`,
+    ),
+  ],
+);
+
+export const couponRedemptions = pgTable(
+  "coupon_redemptions",
+  {
+    id: serial("id").primaryKey(),
+    couponId: integer("coupon_id")
+      .notNull()
+      .references(() => coupons.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    valueApplied: money("value_applied").notNull(),
+    userBalanceBefore: money("user_balance_before").notNull(),
+    userBalanceAfter: money("user_balance_after").notNull(),
+    /** The ledger row this redemption wrote. */
+    creditTransactionId: bigint("credit_transaction_id", { mode: "number" }).references(() => creditTransactions.id, {
+      onDelete: "set null",
+    }),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    redeemedAt: timestamp("redeemed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // One redemption per user per coupon, enforced by the database.
+    uniqueIndex("coupon_redemptions_coupon_user_unique").on(table.couponId, table.userId),
+    index("coupon_redemptions_user_idx").on(table.userId, table.redeemedAt),
+  ],
+);
+
+export type CouponRow = typeof coupons.$inferSelect;
+
+/** Account recovery tokens: only the SHA-256 of the token is stored; single use, expiring. */
+export const passwordResetTokens = pgTable(
+  "password_reset_tokens",
+  {
+    id: serial("id").primaryKey(),
+    tokenHash: text("token_hash").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    used: boolean("used").notNull().default(false),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("password_reset_tokens_token_hash_unique").on(table.tokenHash),
+    index("password_reset_tokens_user_idx").on(table.userId),
+  ],
+);
