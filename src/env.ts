@@ -44,6 +44,15 @@ export interface Env {
   CATALOG_CACHE_TTL_SECONDS?: string;
   HUGGINGFACE_HUB_URL?: string;
   MODELS_DEV_URL?: string;
+  AUTH_JWKS_URL?: string;
+  AUTH_ISSUER?: string;
+  AUTH_AUDIENCE?: string;
+  SIGN_IN_KEY_TTL_DAYS?: string;
+  EMAIL_API_URL?: string;
+  EMAIL_API_KEY?: string;
+  EMAIL_FROM?: string;
+  PASSWORD_RESET_URL?: string;
+  PASSWORD_RESET_TOKEN_TTL_MINUTES?: string;
   [key: string]: unknown;
 }
 
@@ -140,6 +149,21 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d+(\.\d{1,9})?$/, "must be a decimal USD amount")
     .default("1"),
+  /** POST /auth: the identity provider's JSON Web Key Set; sign-in is off until this and AUTH_ISSUER are set. */
+  AUTH_JWKS_URL: z.string().url().optional(),
+  /** The `iss` an identity token must carry. */
+  AUTH_ISSUER: z.string().min(1).optional(),
+  /** The `aud` an identity token must carry (recommended; unchecked when unset). */
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** How long the key POST /auth issues to a returning user stays valid. */
+  SIGN_IN_KEY_TTL_DAYS: positiveInt(30),
+  /** A Resend-compatible send endpoint (POST {from, to, subject, text, html}, Bearer EMAIL_API_KEY). */
+  EMAIL_API_URL: z.string().url().default("https://api.resend.com/emails"),
+  EMAIL_API_KEY: z.string().min(1).optional(),
+  EMAIL_FROM: z.string().min(3).default("Edge LLM Gateway <no-reply@gateway.invalid>"),
+  /** The recovery link in the email: the token is appended as `token=…`. */
+  PASSWORD_RESET_URL: z.string().url().default("http://localhost:8787/auth/reset-password"),
+  PASSWORD_RESET_TOKEN_TTL_MINUTES: positiveInt(60),
 });
 
 export type Config = z.infer<typeof configSchema>;

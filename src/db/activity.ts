@@ -8,6 +8,8 @@ export type ActivityAction =
   | "api_key_created"
   | "api_key_revoked"
   | "user_login"
+  | "account_recovery_requested"
+  | "account_recovered"
   | "session_created"
   | "session_updated"
   | "session_deleted"

@@ -9,7 +9,7 @@ import type { Database } from "./client";
 /** The pool or one of its transactions: all these functions need is `execute`. */
 export type SqlSession = Pick<Database, "execute">;
 
-export type BalanceChangeType = "admin_credit" | "admin_debit" | "refund";
+export type BalanceChangeType = "admin_credit" | "admin_debit" | "refund" | "coupon";
 
 export interface BalanceChange {
   userId: number;
@@ -78,15 +78,17 @@ export async function lockAdminGrants(tx: SqlSession, createdBy: string): Promis
 
 /**
  * Changes the user's purchased credits by `amount` and writes the ledger row, in the caller's
- * transaction. The total balance may not go below zero through an admin change (400).
+ * transaction. The total balance may not go below zero through an admin change (400). A coupon always
+ * applies: it must credit a balance that in-flight requests left below zero too.
  */
 export async function applyBalanceChange(tx: SqlSession, change: BalanceChange): Promise<AppliedChange> {
   const amount = formatUsd(change.amount);
+  const floor = change.type === "coupon" ? sql`true` : sql`b.balance + ${amount}::numeric >= 0`;
   const updated = await tx.execute<{ before: string; after: string }>(sql`
     update users u
     set purchased_credits = u.purchased_credits + ${amount}::numeric, updated_at = now()
     from (select id, subscription_allowance + purchased_credits as balance from users where id = ${change.userId} for update) b
-    where u.id = b.id and b.balance + ${amount}::numeric >= 0
+    where u.id = b.id and ${floor}
     returning b.balance::text as before, (b.balance + ${amount}::numeric)::text as after`);
   const row = updated.rows[0];
   if (!row) {

@@ -100,6 +100,8 @@ export const apiKeys = pgTable(
     requestsUsed: integer("requests_used").notNull().default(0),
     isActive: boolean("is_active").notNull().default(true),
     isPrimary: boolean("is_primary").notNull().default(false),
+    /** Why the gateway issued this key itself: "sign_in" (POST /auth, replaced at each sign-in); null = the user made it. */
+    issuedFor: text("issued_for", { enum: ["sign_in"] }),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: createdAt(),
@@ -283,6 +285,9 @@ export const chatCompletionRequests = pgTable(
     index("chat_completion_requests_user_created_idx").on(table.userId, table.createdAt),
     // Trending and low-latency read recent requests across all users.
     index("chat_completion_requests_created_idx").on(table.createdAt),
+    // Admin request analytics: one model's or one key's requests by time (filters, by-api-key, throughput).
+    index("chat_completion_requests_model_created_idx").on(table.modelId, table.createdAt),
+    index("chat_completion_requests_api_key_created_idx").on(table.apiKeyId, table.createdAt),
     check("chat_completion_requests_status_check", sql`status in ('completed', 'failed')`),
   ],
 );

@@ -17,6 +17,8 @@ export interface NewRegistration {
   environmentTag: "live" | "test";
   referralCode: string | null;
   clientIp: string | null;
+  /** The identity token's subject when the account is created by POST /auth. */
+  authSubject?: string | null;
 }
 
 export interface RegisteredUser {
@@ -33,9 +35,10 @@ export interface RegisteredUser {
 export async function registerUser(db: Database, input: NewRegistration): Promise<RegisteredUser> {
   const result = await db.execute<{ user_id: number; api_key_id: number; created_at: string }>(sql`
     with new_user as (
-      insert into users (username, email, auth_method, subscription_status, tier, trial_expires_at, purchased_credits, referred_by_code)
+      insert into users (username, email, auth_method, subscription_status, tier, trial_expires_at, purchased_credits, referred_by_code,
+                         auth_subject)
       values (${input.username}, ${input.email}, ${input.authMethod}, ${input.subscriptionStatus}, 'basic', ${input.trialExpiresAt.toISOString()},
-              ${input.signupCredits}, ${input.referralCode})
+              ${input.signupCredits}, ${input.referralCode}, ${input.authSubject ?? null})
       returning id, created_at
     ),
     new_key as (

@@ -1,0 +1,2 @@
+CREATE INDEX "chat_completion_requests_model_created_idx" ON "chat_completion_requests" USING btree ("model_id","created_at");--> statement-breakpoint
+CREATE INDEX "chat_completion_requests_api_key_created_idx" ON "chat_completion_requests" USING btree ("api_key_id","created_at");
