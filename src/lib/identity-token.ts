@@ -42,6 +42,19 @@ function identityOf(payload: JWTPayload): VerifiedIdentity {
   };
 }
 
+/**
+ * The key set could not be fetched or read (network error, timeout, non-200, not a JWKS): the
+ * identity provider failed, not the caller. jose throws its base JOSEError for a bad HTTP answer.
+ */
+function keySetUnavailable(error: unknown): boolean {
+  if (!(error instanceof joseErrors.JOSEError)) return true;
+  return (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    error.constructor === joseErrors.JOSEError
+  );
+}
+
 export async function verifyIdentityToken(config: Config, token: string): Promise<VerifiedIdentity> {
   if (!config.AUTH_JWKS_URL || !config.AUTH_ISSUER) {
     throw new ApiError(503, "Sign-in is not configured on this gateway", "sign_in_not_configured");
@@ -55,8 +68,7 @@ export async function verifyIdentityToken(config: Config, token: string): Promis
     return identityOf(payload);
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    // The key set itself could not be fetched: our dependency failed, not the caller.
-    if (error instanceof joseErrors.JWKSTimeout || (error instanceof TypeError && /fetch/i.test(error.message))) {
+    if (keySetUnavailable(error)) {
       throw new ApiError(503, "The identity provider's keys could not be fetched", "identity_provider_unavailable");
     }
     const reason = error instanceof joseErrors.JWTExpired ? "has expired" : "could not be verified";

@@ -9,6 +9,8 @@ declare global {
       TEST_SENTRY_EVENTS_URL: string;
       TEST_MOCK_UPSTREAM_URL: string;
       TEST_SWITCHABLE_NEON_WS_PROXY: string;
+      TEST_IDENTITY_PRIVATE_JWK: string;
+      TEST_FAKE_EMAIL_URL: string;
     }
   }
 }

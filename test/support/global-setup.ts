@@ -4,6 +4,7 @@ import type { TestProject } from "vitest/node";
 import { startLocalStack } from "../../scripts/local-stack";
 import { startNeonWsBridge } from "../../scripts/local-stack/neon-ws-bridge";
 import { testBindings } from "./bindings";
+import { startFakeIdentityAndEmail } from "./fake-identity";
 import { mockProviderBindings, startMockUpstream } from "./mock-upstream";
 import { startSentrySink } from "./sentry-sink";
 
@@ -19,6 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await startLocalStack({ databaseUrl, freshDatabase: true, redisUrl });
   console.log(`[test stack] ${stack.description.postgres}; ${stack.description.redis}`);
   const sentrySink = await startSentrySink();
+  const identityAndEmail = await startFakeIdentityAndEmail();
   const mockUpstream = await startMockUpstream();
   // A second bridge to the same database that one test switches off to simulate an outage
   // (the stack's own bridge must stay up for the test files running alongside).
@@ -34,9 +36,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     TEST_MOCK_UPSTREAM_URL: mockUpstream.url,
     TEST_SWITCHABLE_NEON_WS_PROXY: switchableBridge.hostPort,
     ...mockProviderBindings(mockUpstream.url),
+    ...identityAndEmail.bindings,
   });
   return async () => {
     await sentrySink.stop();
+    await identityAndEmail.stop();
     await mockUpstream.stop();
     await switchableBridge.stop();
     await stack.stop();
