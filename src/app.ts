@@ -17,6 +17,7 @@ import { adminCatalogCacheRoutes } from "./routes/admin/catalog-cache";
 import { adminCouponRoutes } from "./routes/admin/coupons";
 import { adminLimitRoutes } from "./routes/admin/limits";
 import { adminModelSyncRoutes } from "./routes/admin/model-sync";
+import { adminMonitorRoutes } from "./routes/admin/monitor";
 import { adminMonitoringRoutes } from "./routes/admin/monitoring";
 import { adminUserRoutes } from "./routes/admin/users";
 import { authRoutes } from "./routes/auth";
@@ -95,6 +96,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", adminUserRoutes);
   app.route("/", couponRoutes);
   app.route("/", adminCouponRoutes);
+  app.route("/", adminMonitorRoutes);
   app.route("/", adminMonitoringRoutes);
   app.route("/", throughputRoutes);
 
