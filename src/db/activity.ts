@@ -10,6 +10,7 @@ export type ActivityAction =
   | "user_login"
   | "account_recovery_requested"
   | "account_recovered"
+  | "account_updated"
   | "session_created"
   | "session_updated"
   | "session_deleted"

@@ -87,6 +87,10 @@ async function authenticateUserKey(
       ? paymentRequired(message, "trial_expired")
       : forbidden(message, "trial_expired");
   }
+  // Seed check_user_plan: inference needs a live plan; account routes stay open (to pay, to read).
+  if (options.onExpiredTrial === "forbidden" && user.subscriptionStatus === "inactive") {
+    throw forbidden("Your subscription is inactive. Renew it or contact support to continue.", "subscription_inactive");
+  }
   if (key.maxRequests !== null) {
     const used = key.requestsUsed < key.maxRequests ? await consumeCappedKeyRequest(c.var.db(), key.id) : undefined;
     if (used === undefined) {

@@ -1,5 +1,7 @@
 import { requireAdmin } from "../../../middleware/auth";
 import { createRouter } from "../../router";
+import { updateAccountPlan } from "./plans.handlers";
+import { updateAccountRoute } from "./plans.routes";
 import * as handlers from "./users.handlers";
 import * as routes from "./users.routes";
 
@@ -17,6 +19,7 @@ export const adminUserRoutes = router
   .openapi(routes.userGrowthRoute, handlers.userGrowth)
   .openapi(routes.userByApiKeyRoute, handlers.userByApiKey)
   .openapi(routes.getUserRoute, handlers.getUser)
+  .openapi(updateAccountRoute, updateAccountPlan)
   .openapi(routes.getApiKeyRoute, handlers.getApiKey)
   .openapi(routes.deleteUsersByDomainRoute, handlers.deleteUsersByDomain)
   .openapi(routes.trialAnalyticsRoute, handlers.trialAnalytics);

@@ -34,7 +34,7 @@ import type {
 const iso = (value: unknown) => (value === null || value === undefined ? null : new Date(String(value)).toISOString());
 const nanos = (value: unknown) => parseUsd(String(value ?? "0"));
 
-function presentUser(row: UserRecord) {
+export function presentUser(row: UserRecord) {
   const allowance = nanos(row.subscription_allowance);
   const purchased = nanos(row.purchased_credits);
   return {
