@@ -20,7 +20,14 @@ interface MonitorBody {
     revenue_today: number;
     revenue_month: number;
     recent_usage: { request_id: string; created_at: string; cost_usd: number }[];
-    user_metrics: { user_id: number; requests: number; tokens: number; cost: number; cost_today: number; balance: number }[];
+    user_metrics: {
+      user_id: number;
+      requests: number;
+      tokens: number;
+      cost: number;
+      cost_today: number;
+      balance: number;
+    }[];
     user_metrics_total: number;
     limit: number;
     offset: number;

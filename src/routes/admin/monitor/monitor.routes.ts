@@ -50,7 +50,9 @@ export const MonitorSchema = z
             last_request_at: z.string(),
           }),
         )
-        .openapi({ description: "Per-user usage over 30 days, highest cost first (keyed by user: keys are stored hashed)" }),
+        .openapi({
+          description: "Per-user usage over 30 days, highest cost first (keyed by user: keys are stored hashed)",
+        }),
       user_metrics_total: z.number().int().openapi({ description: "Users with at least one request in 30 days" }),
       limit: z.number().int(),
       offset: z.number().int(),
