@@ -19,6 +19,28 @@ export class EmailNotConfiguredError extends Error {
   }
 }
 
+/**
+ * The HTTP sender; in development without EMAIL_API_KEY, the console (so `npm run dev` can recover
+ * an account without an email account). Anywhere else a missing key fails the send, loudly.
+ */
+export function emailSenderFor(config: Config): EmailSender {
+  if (!config.EMAIL_API_KEY && config.ENVIRONMENT === "development") {
+    return {
+      async send(email) {
+        console.log(
+          JSON.stringify({
+            msg: "email (development: not sent)",
+            to: email.to,
+            subject: email.subject,
+            text: email.text,
+          }),
+        );
+      },
+    };
+  }
+  return httpEmailSender(config);
+}
+
 export function httpEmailSender(config: Config): EmailSender {
   return {
     async send(email) {

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { issueRecoveryToken, recoveryTokenState, redeemRecoveryToken } from "../../db/account-recovery";
 import type { AppEnv } from "../../env";
 import { generateApiKey, sha256Hex } from "../../lib/crypto";
-import { accountRecoveryEmail, type EmailSender, httpEmailSender } from "../../lib/email-sender";
+import { accountRecoveryEmail, type EmailSender, emailSenderFor } from "../../lib/email-sender";
 import { badRequest } from "../../lib/errors";
 import { clientIp, forgetCachedKey } from "../../middleware/auth";
 import type { redeemRecoveryRoute, requestRecoveryRoute } from "./recovery.routes";
@@ -47,7 +47,7 @@ export const requestRecovery: RouteHandler<typeof requestRecoveryRoute, AppEnv> 
   if (!email) throw badRequest("email is required (query parameter or JSON body)", "invalid_request", "email");
   // Everything that depends on whether the account exists happens after the response: the status,
   // body and timing are the same for any address. A failed send is logged and reported there.
-  c.var.defer(sendRecoveryEmail(c, email.toLowerCase(), httpEmailSender(c.var.config)));
+  c.var.defer(sendRecoveryEmail(c, email.toLowerCase(), emailSenderFor(c.var.config)));
   return c.json({ message: requestedMessage }, 200);
 };
 
