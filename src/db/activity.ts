@@ -11,6 +11,7 @@ export type ActivityAction =
   | "account_recovery_requested"
   | "account_recovered"
   | "account_updated"
+  | "coupon_redeemed"
   | "session_created"
   | "session_updated"
   | "session_deleted"

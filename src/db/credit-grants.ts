@@ -78,12 +78,13 @@ export async function lockAdminGrants(tx: SqlSession, createdBy: string): Promis
 
 /**
  * Changes the user's purchased credits by `amount` and writes the ledger row, in the caller's
- * transaction. The total balance may not go below zero through an admin change (400). A coupon always
- * applies: it must credit a balance that in-flight requests left below zero too.
+ * transaction. A decrease may not take the total balance below zero (400).
  */
 export async function applyBalanceChange(tx: SqlSession, change: BalanceChange): Promise<AppliedChange> {
   const amount = formatUsd(change.amount);
-  const floor = change.type === "coupon" ? sql`true` : sql`b.balance + ${amount}::numeric >= 0`;
+  // Only a decrease is checked: anything that adds credit must apply, also to a balance that
+  // in-flight requests left below zero.
+  const floor = change.amount >= 0n ? sql`true` : sql`b.balance + ${amount}::numeric >= 0`;
   const updated = await tx.execute<{ before: string; after: string }>(sql`
     update users u
     set purchased_credits = u.purchased_credits + ${amount}::numeric, updated_at = now()

@@ -146,6 +146,19 @@ describe("POST /credits/adjust and /credits/refund", () => {
     expect(await up.json()).toMatchObject({ new_balance: 4.25 });
   });
 
+  it("credits a balance that requests left below zero, but refuses a debit there", async () => {
+    const user = await registerAccount();
+    await execute(sql`update users set subscription_allowance = 0, purchased_credits = -0.4 where id = ${user.userId}`);
+    const debit = await post("/credits/adjust", { user_id: user.userId, amount: -0.1, reason });
+    expect(debit.status).toBe(400);
+    expect((await errorOf(debit)).error.code).toBe("negative_balance");
+    const grant = await post("/credits/adjust", { user_id: user.userId, amount: 0.25, reason });
+    expect(grant.status).toBe(200);
+    expect(await grant.json()).toMatchObject({ previous_balance: -0.4, new_balance: -0.15 });
+    const refund = await post("/credits/refund", { user_id: user.userId, amount: 1 });
+    expect(await refund.json()).toMatchObject({ new_balance: 0.85 });
+  });
+
   it("refunds are not capped and name the original transaction", async () => {
     const user = await registerAccount();
     const before = await balanceOf(user.userId);
