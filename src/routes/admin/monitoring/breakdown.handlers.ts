@@ -10,7 +10,7 @@ import type {
   providersWithRequestsRoute,
   requestCountsRoute,
 } from "./breakdown.routes";
-import { type FilterQuery, filterOf, filtersEcho } from "./monitoring.present";
+import { type FilterQuery, filterOf, filtersEcho, listMetadata } from "./monitoring.present";
 
 /** Per-model endpoints: model_name searches the model (its name or id), not single rows. */
 function perModel(query: FilterQuery) {
@@ -35,11 +35,7 @@ export const providersWithRequests: RouteHandler<typeof providersWithRequestsRou
       })),
       metadata: {
         total_providers: total,
-        limit: query.limit,
-        offset: query.offset,
-        has_more: query.offset + query.limit < total,
-        filters: filtersEcho(query),
-        timestamp: new Date().toISOString(),
+        ...listMetadata(query, total),
       },
     },
     200,
@@ -66,11 +62,7 @@ export const requestCounts: RouteHandler<typeof requestCountsRoute, AppEnv> = as
       metadata: {
         total_models: result.totalModels,
         total_requests: result.totalRequests,
-        limit: query.limit,
-        offset: query.offset,
-        has_more: query.offset + query.limit < result.totalModels,
-        filters: filtersEcho(query),
-        timestamp: new Date().toISOString(),
+        ...listMetadata(query, result.totalModels),
       },
     },
     200,
@@ -105,11 +97,7 @@ export const modelsWithRequests: RouteHandler<typeof modelsWithRequestsRoute, Ap
       metadata: {
         total_models: result.totalModels,
         method: "sql" as const,
-        limit: query.limit,
-        offset: query.offset,
-        has_more: query.offset + query.limit < result.totalModels,
-        filters: filtersEcho(query),
-        timestamp: new Date().toISOString(),
+        ...listMetadata(query, result.totalModels),
       },
     },
     200,

@@ -115,6 +115,17 @@ export function presentSummary(summary: RequestSummary) {
   };
 }
 
+/** The metadata every monitoring list answers with: its page, whether more follows, the filters. */
+export function listMetadata(query: FilterQuery & { limit: number; offset: number }, total: number) {
+  return {
+    limit: query.limit,
+    offset: query.offset,
+    has_more: query.offset + query.limit < total,
+    filters: filtersEcho(query),
+    timestamp: new Date().toISOString(),
+  };
+}
+
 /** The seed's limit/offset pagination fields (001 L1374). */
 export function offsetPagination(limit: number, offset: number, total: number) {
   const hasMore = offset + limit < total;

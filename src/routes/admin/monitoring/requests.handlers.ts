@@ -4,7 +4,14 @@ import { summarizeRequests } from "../../../db/request-analytics-summary";
 import type { AppEnv } from "../../../env";
 import { sha256Hex } from "../../../lib/crypto";
 import { notFound } from "../../../lib/errors";
-import { filterOf, filtersEcho, offsetPagination, presentRequest, presentSummary } from "./monitoring.present";
+import {
+  filterOf,
+  filtersEcho,
+  listMetadata,
+  offsetPagination,
+  presentRequest,
+  presentSummary,
+} from "./monitoring.present";
 import type {
   chatRequestPlotRoute,
   chatRequestSummaryRoute,
@@ -25,12 +32,8 @@ export const listChatRequests: RouteHandler<typeof listChatRequestsRoute, AppEnv
       data: rows.map(presentRequest),
       metadata: {
         total_count: total,
-        limit: query.limit,
-        offset: query.offset,
         returned_count: rows.length,
-        has_more: query.offset + query.limit < total,
-        filters: filtersEcho(query),
-        timestamp: new Date().toISOString(),
+        ...listMetadata(query, total),
       },
     },
     200,
@@ -73,11 +76,7 @@ export const chatRequestPlot: RouteHandler<typeof chatRequestPlotRoute, AppEnv> 
         recent_count: recent.rows.length,
         total_count: total,
         plot_count: points.length,
-        limit: query.limit,
-        offset: query.offset,
-        has_more: query.offset + query.limit < total,
-        filters: filtersEcho(query),
-        timestamp: new Date().toISOString(),
+        ...listMetadata(query, total),
         compression: "arrays" as const,
         format_version: "1.0" as const,
       },
