@@ -421,3 +421,199 @@ export const passwordResetTokens = pgTable(
     index("password_reset_tokens_user_idx").on(table.userId),
   ],
 );
+
+/** Seed 001 L10033: what an error event is about. */
+export const errorCategories = [
+  "PROVIDER_ERROR",
+  "DATABASE_ERROR",
+  "RATE_LIMIT_ERROR",
+  "AUTH_ERROR",
+  "TIMEOUT_ERROR",
+  "VALIDATION_ERROR",
+  "CACHE_ERROR",
+  "EXTERNAL_SERVICE_ERROR",
+  "INTERNAL_ERROR",
+  "UNKNOWN",
+] as const;
+/** Seed 001 L9734. */
+export const errorSeverities = ["critical", "high", "medium", "low", "info"] as const;
+
+/** One gateway-side failure (a 5xx, an upstream failure, a settlement retry, a cron failure). */
+export const errorEvents = pgTable(
+  "error_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** Groups occurrences of the same failure: a hash of category, source, route and normalised message. */
+    fingerprint: text("fingerprint").notNull(),
+    category: text("category", { enum: errorCategories }).notNull(),
+    severity: text("severity", { enum: errorSeverities }).notNull(),
+    /** Where it happened: http, upstream, settlement, cron, probe. */
+    source: text("source").notNull(),
+    message: text("message").notNull(),
+    route: text("route"),
+    statusCode: integer("status_code"),
+    requestId: text("request_id"),
+    provider: text("provider"),
+    model: text("model"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("error_events_fingerprint_created_idx").on(table.fingerprint, table.createdAt),
+    index("error_events_created_idx").on(table.createdAt),
+    check("error_events_category_check", inList("category", errorCategories)),
+    check("error_events_severity_check", inList("severity", errorSeverities)),
+  ],
+);
+
+/** A fix suggested by a model for an error pattern (seed: BugFixGenerator), optionally opened as a pull request. */
+export const errorFixSuggestions = pgTable(
+  "error_fix_suggestions",
+  {
+    id: serial("id").primaryKey(),
+    fingerprint: text("fingerprint").notNull(),
+    category: text("category", { enum: errorCategories }).notNull(),
+    severity: text("severity", { enum: errorSeverities }).notNull(),
+    model: text("model").notNull(),
+    analysis: text("analysis").notNull().default(""),
+    proposedFix: text("proposed_fix").notNull().default(""),
+    codeChanges: jsonb("code_changes").$type<Record<string, string>>().notNull().default({}),
+    filesAffected: text("files_affected").array().notNull().default(sql`'{}'::text[]`),
+    /** pending (no PR), pr_opened, pr_failed. */
+    status: text("status").notNull().default("pending"),
+    prUrl: text("pr_url"),
+    /** The gateway request(s) that produced it: billed to the system account like any request. */
+    requestIds: text("request_ids").array().notNull().default(sql`'{}'::text[]`),
+    costUsd: money("cost_usd").notNull().default("0"),
+    error: text("error"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index("error_fix_suggestions_fingerprint_idx").on(table.fingerprint)],
+);
+
+export const incidentStatuses = ["ongoing", "resolved", "investigating"] as const;
+export const incidentSeverities = ["low", "medium", "high", "critical"] as const;
+
+/** Seed 001 L2926-3827: an outage of a dependency or provider, from detection to recovery. */
+export const downtimeIncidents = pgTable(
+  "downtime_incidents",
+  {
+    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
+    /** What is down: postgres, redis, or provider:<slug>. */
+    component: text("component").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    detectedAt: timestamp("detected_at", { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    durationSeconds: integer("duration_seconds"),
+    healthEndpoint: text("health_endpoint"),
+    errorMessage: text("error_message"),
+    httpStatusCode: integer("http_status_code"),
+    responseBody: text("response_body"),
+    status: text("status", { enum: incidentStatuses }).notNull().default("ongoing"),
+    severity: text("severity", { enum: incidentSeverities }).notNull(),
+    environment: text("environment").notNull(),
+    logsCaptured: jsonb("logs_captured").$type<Record<string, unknown>[]>().notNull().default([]),
+    logCount: integer("log_count").notNull().default(0),
+    logsFilePath: text("logs_file_path"),
+    resolvedBy: text("resolved_by"),
+    notes: text("notes"),
+    serverInfo: jsonb("server_info").$type<Record<string, unknown>>().notNull().default({}),
+    metricsSnapshot: jsonb("metrics_snapshot").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    // At most one open incident per component.
+    uniqueIndex("downtime_incidents_one_open_idx").on(table.component).where(sql`status <> 'resolved'`),
+    index("downtime_incidents_started_idx").on(table.startedAt),
+    check("downtime_incidents_status_check", inList("status", incidentStatuses)),
+    check("downtime_incidents_severity_check", inList("severity", incidentSeverities)),
+  ],
+);
+
+/** The health watcher's memory between cron runs: consecutive outcomes per component. */
+export const healthProbeStates = pgTable("health_probe_states", {
+  component: text("component").primaryKey(),
+  consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+  consecutiveSuccesses: integer("consecutive_successes").notNull().default(0),
+  lastOk: boolean("last_ok"),
+  lastError: text("last_error"),
+  lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),
+  /** When the current run of failures began (the incident's started_at). */
+  failingSince: timestamp("failing_since", { withTimezone: true }),
+});
+
+/** Operator switches that must hold across isolates (e.g. the error monitor's scheduled scan on/off). */
+export const operationSettings = pgTable("operation_settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").$type<unknown>().notNull(),
+  updatedAt: updatedAt(),
+});
+
+/** Seed 001 L5329-5337: a user's saved conversation. Deleting is soft (is_active = false). */
+export const chatSessions = pgTable(
+  "chat_sessions",
+  {
+    id: serial("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    model: text("model"),
+    isActive: boolean("is_active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index("chat_sessions_user_active_updated_idx").on(table.userId, table.isActive, table.updatedAt)],
+);
+
+export const chatMessageRoles = ["user", "assistant", "system", "tool"] as const;
+
+/** Seed 001 L5494-5502. */
+export const chatMessages = pgTable(
+  "chat_messages",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sessionId: integer("session_id")
+      .notNull()
+      .references(() => chatSessions.id, { onDelete: "cascade" }),
+    role: text("role", { enum: chatMessageRoles }).notNull(),
+    content: text("content").notNull(),
+    model: text("model"),
+    tokens: integer("tokens").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("chat_messages_session_created_idx").on(table.sessionId, table.createdAt),
+    check("chat_messages_role_check", inList("role", chatMessageRoles)),
+    check("chat_messages_tokens_check", sql`tokens >= 0`),
+  ],
+);
+
+export const feedbackTypes = ["thumbs_up", "thumbs_down", "regenerate"] as const;
+
+/** Seed 001 L5696-5731: a user's rating of an answer. */
+export const messageFeedback = pgTable(
+  "message_feedback",
+  {
+    id: serial("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sessionId: integer("session_id").references(() => chatSessions.id, { onDelete: "set null" }),
+    messageId: bigint("message_id", { mode: "number" }).references(() => chatMessages.id, { onDelete: "set null" }),
+    feedbackType: text("feedback_type", { enum: feedbackTypes }).notNull(),
+    rating: integer("rating"),
+    comment: text("comment"),
+    model: text("model"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index("message_feedback_user_created_idx").on(table.userId, table.createdAt),
+    check("message_feedback_type_check", inList("feedback_type", feedbackTypes)),
+    check("message_feedback_rating_check", sql`rating is null or rating between 1 and 5`),
+  ],
+);
