@@ -11,10 +11,13 @@ import { ApiError } from "./lib/errors";
 import { API_VERSION } from "./lib/version";
 import { config } from "./middleware/config";
 import { database } from "./middleware/database";
+import { countHttpRequests } from "./middleware/http-metrics";
 import { requestId } from "./middleware/request-id";
 import { sentry } from "./middleware/sentry";
+import { reportServerError } from "./operations/error-events";
 import { adminCatalogCacheRoutes } from "./routes/admin/catalog-cache";
 import { adminCouponRoutes } from "./routes/admin/coupons";
+import { adminDowntimeRoutes } from "./routes/admin/downtime";
 import { adminLimitRoutes } from "./routes/admin/limits";
 import { adminModelSyncRoutes } from "./routes/admin/model-sync";
 import { adminMonitorRoutes } from "./routes/admin/monitor";
@@ -27,12 +30,15 @@ import { circuitBreakerRoutes } from "./routes/circuit-breakers";
 import { couponRoutes } from "./routes/coupons";
 import { creditRoutes } from "./routes/credits";
 import { diagnosticsRoutes } from "./routes/diagnostics";
+import { errorMonitorRoutes } from "./routes/error-monitor";
 import { errorResponse } from "./routes/error-response";
 import { generationRoutes } from "./routes/generation";
 import { healthRoutes } from "./routes/health";
 import { huggingFaceRoutes } from "./routes/huggingface";
 import { messagesRoutes } from "./routes/messages";
+import { metricsRoutes } from "./routes/metrics";
 import { modelRoutes } from "./routes/models";
+import { monitoringApiRoutes } from "./routes/monitoring";
 import { validationHook } from "./routes/router";
 import { throughputRoutes } from "./routes/throughput";
 import { userRoutes } from "./routes/user";
@@ -77,6 +83,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("*", config);
   app.use("*", sentry);
   app.use("*", database);
+  app.use("*", countHttpRequests);
 
   app.route("/", healthRoutes);
   app.route("/", authRoutes);
@@ -99,6 +106,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", adminMonitorRoutes);
   app.route("/", adminMonitoringRoutes);
   app.route("/", throughputRoutes);
+  app.route("/", metricsRoutes);
+  app.route("/", monitoringApiRoutes);
+  app.route("/", errorMonitorRoutes);
+  app.route("/", adminDowntimeRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -125,6 +136,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.onError((error, c) => {
     if (error instanceof ApiError) {
+      if (error.status >= 500) reportServerError(c, error, error.status);
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return errorResponse(c, error.status, error.message, error.code, error.param);
     }
@@ -139,6 +151,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
       );
     }
     logError(c, error);
+    const status = isDatabaseUnavailable(error) ? 503 : 500;
+    reportServerError(c, error, status);
     if (error instanceof ConfigError) return errorResponse(c, 500, error.message, "invalid_configuration");
     if (isDatabaseUnavailable(error)) {
       return errorResponse(c, 503, "The database is unavailable; try again shortly", "database_unavailable");

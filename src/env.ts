@@ -53,6 +53,20 @@ export interface Env {
   EMAIL_FROM?: string;
   PASSWORD_RESET_URL?: string;
   PASSWORD_RESET_TOKEN_TTL_MINUTES?: string;
+  RELEASE?: string;
+  SENTRY_SAMPLE_RATE?: string;
+  SENTRY_ADMIN_SAMPLE_RATE?: string;
+  METRICS_TOKEN?: string;
+  ERROR_MONITOR_MODEL?: string;
+  GITHUB_TOKEN?: string;
+  GITHUB_REPO?: string;
+  GITHUB_API_URL?: string;
+  LOKI_URL?: string;
+  LOKI_USERNAME?: string;
+  LOKI_API_KEY?: string;
+  LOKI_QUERY?: string;
+  INCIDENT_FAILURE_THRESHOLD?: string;
+  INCIDENT_RECOVERY_THRESHOLD?: string;
   [key: string]: unknown;
 }
 
@@ -105,7 +119,8 @@ export const configSchema = z.object({
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: positiveInt(10),
   CONCURRENCY_QUEUE_SIZE: z.coerce.number().int().min(0).default(50),
   CONCURRENCY_QUEUE_TIMEOUT_MS: positiveInt(10_000),
-  UPSTREAM_TIMEOUT_MS: positiveInt(120_000),
+  /** An upstream that has not started answering by then is a 504 (seed: 55 s). */
+  UPSTREAM_TIMEOUT_MS: positiveInt(55_000),
   FAILOVER_MAP: z
     .string()
     .optional()
@@ -164,6 +179,32 @@ export const configSchema = z.object({
   /** The recovery link in the email: the token is appended as `token=…`. */
   PASSWORD_RESET_URL: z.string().url().default("http://localhost:8787/auth/reset-password"),
   PASSWORD_RESET_TOKEN_TTL_MINUTES: positiveInt(60),
+  /** The release Sentry events and /metrics name (e.g. a git sha); defaults to the API version. */
+  RELEASE: z.string().min(1).optional(),
+  /** The share of unexpected errors sent to Sentry (0–1). */
+  SENTRY_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  /** The same for /admin paths (the seed samples them at 50 %). */
+  SENTRY_ADMIN_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.5),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** The model the error monitor asks for fix suggestions, through the gateway's own pipeline. */
+  ERROR_MONITOR_MODEL: z.string().min(1).optional(),
+  /** With GITHUB_REPO ("owner/name"): fix suggestions are opened as pull requests. */
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_REPO: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, "must be owner/name")
+    .optional(),
+  GITHUB_API_URL: z.string().url().default("https://api.github.com"),
+  /** Grafana Loki: incident log capture and error scans also query its query_range API when set. */
+  LOKI_URL: z.string().url().optional(),
+  LOKI_USERNAME: z.string().min(1).optional(),
+  LOKI_API_KEY: z.string().min(1).optional(),
+  LOKI_QUERY: z.string().min(1).default('{app="edge-llm-gateway"}'),
+  /** Consecutive failed health checks (one a minute) that open a downtime incident. */
+  INCIDENT_FAILURE_THRESHOLD: positiveInt(3),
+  /** Consecutive good health checks that resolve it. */
+  INCIDENT_RECOVERY_THRESHOLD: positiveInt(2),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -11,6 +11,7 @@ declare global {
       TEST_SWITCHABLE_NEON_WS_PROXY: string;
       TEST_IDENTITY_PRIVATE_JWK: string;
       TEST_FAKE_EMAIL_URL: string;
+      TEST_FAKE_SERVICES_URL: string;
     }
   }
 }

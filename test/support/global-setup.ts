@@ -5,6 +5,7 @@ import { startLocalStack } from "../../scripts/local-stack";
 import { startNeonWsBridge } from "../../scripts/local-stack/neon-ws-bridge";
 import { testBindings } from "./bindings";
 import { startFakeIdentityAndEmail } from "./fake-identity";
+import { startFakeServices } from "./fake-services";
 import { mockProviderBindings, startMockUpstream } from "./mock-upstream";
 import { startSentrySink } from "./sentry-sink";
 
@@ -21,6 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(`[test stack] ${stack.description.postgres}; ${stack.description.redis}`);
   const sentrySink = await startSentrySink();
   const identityAndEmail = await startFakeIdentityAndEmail();
+  const fakeServices = await startFakeServices();
   const mockUpstream = await startMockUpstream();
   // A second bridge to the same database that one test switches off to simulate an outage
   // (the stack's own bridge must stay up for the test files running alongside).
@@ -37,10 +39,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     TEST_SWITCHABLE_NEON_WS_PROXY: switchableBridge.hostPort,
     ...mockProviderBindings(mockUpstream.url),
     ...identityAndEmail.bindings,
+    TEST_FAKE_SERVICES_URL: fakeServices.url,
   });
   return async () => {
     await sentrySink.stop();
     await identityAndEmail.stop();
+    await fakeServices.stop();
     await mockUpstream.stop();
     await switchableBridge.stop();
     await stack.stop();

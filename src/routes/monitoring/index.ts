@@ -1,0 +1,4 @@
+import { createRouter } from "../router";
+
+// Placeholder: the routes of this area are being built.
+export const monitoringApiRoutes = createRouter();
