@@ -26,6 +26,7 @@ import { adminUserRoutes } from "./routes/admin/users";
 import { authRoutes } from "./routes/auth";
 import { catalogRoutes } from "./routes/catalog";
 import { chatRoutes } from "./routes/chat";
+import { chatSessionRoutes } from "./routes/chat-sessions";
 import { circuitBreakerRoutes } from "./routes/circuit-breakers";
 import { couponRoutes } from "./routes/coupons";
 import { creditRoutes } from "./routes/credits";
@@ -89,6 +90,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", authRoutes);
   app.route("/", userRoutes);
   app.route("/", chatRoutes);
+  app.route("/", chatSessionRoutes);
   app.route("/", generationRoutes);
   app.route("/", messagesRoutes);
   app.route("/", circuitBreakerRoutes);

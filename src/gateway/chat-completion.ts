@@ -20,7 +20,7 @@ import { relayChatStream } from "./stream";
 import { estimateUsage, promptText } from "./usage";
 
 /** Request fields that steer the gateway and are not sent upstream. */
-const gatewayOnlyFields = ["provider", "models", "auto_web_search", "web_search_threshold"] as const;
+const gatewayOnlyFields = ["provider", "models", "auto_web_search", "web_search_threshold", "session_id"] as const;
 
 function completionText(completion: ChatCompletion): string {
   return completion.choices
@@ -200,5 +200,15 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
     finishReason: completion.choices[0]?.finish_reason ?? null,
     errorMessage: null,
   });
+  if (ctx.onAnswered) {
+    ctx.defer(
+      ctx.onAnswered({
+        content: completion.choices[0]?.message?.content ?? "",
+        model: request.model,
+        promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
+      }),
+    );
+  }
   return Response.json(format.renderCompletion(completion, usage, usdNumber(cost.nanos), upstreamBody));
 }

@@ -29,4 +29,14 @@ export interface InferenceContext {
   sentry?: Toucan;
   /** Aborted when the client goes away. */
   clientSignal?: AbortSignal;
+  /** Told the answer once a request completed (e.g. to append it to a chat session); runs deferred. */
+  onAnswered?: (answer: Answer) => Promise<void>;
+}
+
+/** A completed request's answer: the assistant's text and what it cost in tokens. */
+export interface Answer {
+  content: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
 }

@@ -52,6 +52,8 @@ export function relayChatStream(input: RelayInput): Response {
 
   let usage: TokenUsage | undefined;
   let generated = "";
+  /** The answer's own text (no reasoning or tool calls), for ctx.onAnswered. */
+  let answerText = "";
   let firstTokenAt: number | null = null;
   let finishReason: string | null = null;
   let settled = false;
@@ -61,6 +63,11 @@ export function relayChatStream(input: RelayInput): Response {
   const observeChunk = (chunk: ChatCompletionChunk) => {
     const text = textOfChunk(chunk);
     generated += text;
+    if (ctx.onAnswered) {
+      for (const choice of chunk.choices ?? []) {
+        if (typeof choice.delta?.content === "string") answerText += choice.delta.content;
+      }
+    }
     if (firstTokenAt === null && text.length > 0) firstTokenAt = Date.now();
     const reason = chunk.choices?.find((choice) => choice.finish_reason)?.finish_reason;
     if (reason) finishReason = reason;
@@ -82,6 +89,16 @@ export function relayChatStream(input: RelayInput): Response {
       finishReason,
       errorMessage,
     });
+    if (status === "completed" && ctx.onAnswered) {
+      ctx.defer(
+        ctx.onAnswered({
+          content: answerText,
+          model: request.model,
+          promptTokens: charged.promptTokens,
+          completionTokens: charged.completionTokens,
+        }),
+      );
+    }
   };
   const settle = async (status: "completed" | "failed", httpStatus: number, errorMessage: string | null) => {
     if (settled) return;

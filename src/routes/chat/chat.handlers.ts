@@ -6,6 +6,7 @@ import type { Caller, InferenceContext } from "../../gateway/context";
 import { forbidden } from "../../lib/errors";
 import { currentUser } from "../../middleware/auth";
 import type { ChatRequest } from "../../providers/openai-types";
+import { sessionAppender } from "./session-append";
 
 /** Who pays for the request: the key's user, or nobody for anonymous use of the allowed models. */
 async function callerOf(c: Context<AppEnv>): Promise<Caller> {
@@ -50,5 +51,6 @@ export async function createChatCompletion(c: Context<AppEnv>, body: ChatRequest
       "anonymous_model_not_allowed",
     );
   }
-  return runChatCompletion(body, await inferenceContext(c));
+  const onAnswered = await sessionAppender(c, body);
+  return runChatCompletion(body, { ...(await inferenceContext(c)), onAnswered });
 }
