@@ -12,6 +12,7 @@ export type ActivityAction =
   | "account_recovered"
   | "account_updated"
   | "coupon_redeemed"
+  | "feedback_submitted"
   | "session_created"
   | "session_updated"
   | "session_deleted"
