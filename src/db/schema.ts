@@ -60,6 +60,8 @@ export const users = pgTable(
     subscriptionAllowance: money("subscription_allowance").notNull().default("0"),
     purchasedCredits: money("purchased_credits").notNull().default("0"),
     referredByCode: text("referred_by_code"),
+    /** Account preferences, e.g. {"response_cache": true}. */
+    preferences: jsonb("preferences").$type<Record<string, unknown>>().notNull().default({}),
     /** The identity provider's subject (`iss` + `sub` of the token POST /auth verified); seed: privy_user_id. */
     authSubject: text("auth_subject"),
     createdAt: createdAt(),
@@ -273,6 +275,9 @@ export const chatCompletionRequests = pgTable(
     timeToFirstTokenMs: integer("time_to_first_token_ms"),
     finishReason: text("finish_reason"),
     errorMessage: text("error_message"),
+    /** Served from the response cache: cost 0, and what the original answer cost in saved_cost_usd. */
+    cacheHit: boolean("cache_hit").notNull().default(false),
+    savedCostUsd: money("saved_cost_usd").notNull().default("0"),
     /** Failed attempts before the answer (failover), each {provider, model, status, reason}. */
     attempts: jsonb("attempts")
       .$type<{ provider: string; model: string; status: number; reason: string }[]>()
@@ -615,5 +620,27 @@ export const messageFeedback = pgTable(
     index("message_feedback_user_created_idx").on(table.userId, table.createdAt),
     check("message_feedback_type_check", inList("feedback_type", feedbackTypes)),
     check("message_feedback_rating_check", sql`rating is null or rating between 1 and 5`),
+  ],
+);
+
+/** Product analytics events (seed: Statsig/PostHog ingestion): stored first, then forwarded to sinks. */
+export const analyticsEvents = pgTable(
+  "analytics_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The client's analytics session (not a chat session). */
+    sessionId: text("session_id"),
+    eventName: text("event_name").notNull(),
+    properties: jsonb("properties").$type<Record<string, unknown>>().notNull().default({}),
+    /** When the client says the event happened. */
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Per sink: when it accepted the event, e.g. {"posthog": "2026-…"}. */
+    forwarded: jsonb("forwarded").$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("analytics_events_user_created_idx").on(table.userId, table.createdAt),
+    index("analytics_events_name_created_idx").on(table.eventName, table.createdAt),
   ],
 );
