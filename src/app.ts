@@ -23,6 +23,7 @@ import { adminModelSyncRoutes } from "./routes/admin/model-sync";
 import { adminMonitorRoutes } from "./routes/admin/monitor";
 import { adminMonitoringRoutes } from "./routes/admin/monitoring";
 import { adminUserRoutes } from "./routes/admin/users";
+import { aiSdkRoutes } from "./routes/ai-sdk";
 import { authRoutes } from "./routes/auth";
 import { catalogRoutes } from "./routes/catalog";
 import { chatRoutes } from "./routes/chat";
@@ -91,6 +92,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", userRoutes);
   app.route("/", chatRoutes);
   app.route("/", chatSessionRoutes);
+  app.route("/", aiSdkRoutes);
   app.route("/", generationRoutes);
   app.route("/", messagesRoutes);
   app.route("/", circuitBreakerRoutes);

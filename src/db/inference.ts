@@ -12,7 +12,7 @@ export interface InferenceRecord {
   provider: string | null;
   upstreamModel: string | null;
   modelId: number | null;
-  endpoint: "chat.completions" | "messages";
+  endpoint: "chat.completions" | "messages" | "ai-sdk";
   stream: boolean;
   status: "completed" | "failed";
   httpStatus: number;
