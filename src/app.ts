@@ -24,6 +24,7 @@ import { adminMonitorRoutes } from "./routes/admin/monitor";
 import { adminMonitoringRoutes } from "./routes/admin/monitoring";
 import { adminUserRoutes } from "./routes/admin/users";
 import { aiSdkRoutes } from "./routes/ai-sdk";
+import { analyticsRoutes } from "./routes/analytics";
 import { authRoutes } from "./routes/auth";
 import { catalogRoutes } from "./routes/catalog";
 import { chatRoutes } from "./routes/chat";
@@ -93,6 +94,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", chatRoutes);
   app.route("/", chatSessionRoutes);
   app.route("/", aiSdkRoutes);
+  app.route("/", analyticsRoutes);
   app.route("/", generationRoutes);
   app.route("/", messagesRoutes);
   app.route("/", circuitBreakerRoutes);

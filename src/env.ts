@@ -67,6 +67,10 @@ export interface Env {
   LOKI_QUERY?: string;
   INCIDENT_FAILURE_THRESHOLD?: string;
   INCIDENT_RECOVERY_THRESHOLD?: string;
+  POSTHOG_HOST?: string;
+  POSTHOG_API_KEY?: string;
+  STATSIG_API_URL?: string;
+  STATSIG_SERVER_SECRET_KEY?: string;
   [key: string]: unknown;
 }
 
@@ -205,6 +209,11 @@ export const configSchema = z.object({
   INCIDENT_FAILURE_THRESHOLD: positiveInt(3),
   /** Consecutive good health checks that resolve it. */
   INCIDENT_RECOVERY_THRESHOLD: positiveInt(2),
+  /** Product analytics sinks: events are stored first, then forwarded to each configured one. */
+  POSTHOG_HOST: z.string().url().default("https://us.i.posthog.com"),
+  POSTHOG_API_KEY: z.string().min(1).optional(),
+  STATSIG_API_URL: z.string().url().default("https://events.statsigapi.net/v1"),
+  STATSIG_SERVER_SECRET_KEY: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

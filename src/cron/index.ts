@@ -2,6 +2,7 @@
 // A failing job is recorded as an error event and does not stop the others of its tick.
 import type { Env } from "../env";
 import { reportCronFailure } from "../operations/error-events";
+import { runAnalyticsForwarding } from "./analytics-forwarding";
 import { runErrorMonitorScan } from "./error-monitor-scan";
 import { runHealthWatch } from "./health-watch";
 import { MODEL_SYNC_CRON, runScheduledModelSync } from "./model-sync";
@@ -12,7 +13,7 @@ export const EVERY_MINUTE_CRON = "* * * * *";
 
 export const cronJobs: Record<string, CronJob[]> = {
   [MODEL_SYNC_CRON]: [runScheduledModelSync],
-  [EVERY_MINUTE_CRON]: [runHealthWatch, runErrorMonitorScan],
+  [EVERY_MINUTE_CRON]: [runHealthWatch, runErrorMonitorScan, runAnalyticsForwarding],
 };
 
 export async function runScheduledJobs(
