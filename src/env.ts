@@ -71,6 +71,7 @@ export interface Env {
   POSTHOG_API_KEY?: string;
   STATSIG_API_URL?: string;
   STATSIG_SERVER_SECRET_KEY?: string;
+  RESPONSE_CACHE_TTL_SECONDS?: string;
   [key: string]: unknown;
 }
 
@@ -214,6 +215,8 @@ export const configSchema = z.object({
   POSTHOG_API_KEY: z.string().min(1).optional(),
   STATSIG_API_URL: z.string().url().default("https://events.statsigapi.net/v1"),
   STATSIG_SERVER_SECRET_KEY: z.string().min(1).optional(),
+  /** How long an opted-in answer is served from the response cache. */
+  RESPONSE_CACHE_TTL_SECONDS: positiveInt(3600),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -29,6 +29,8 @@ export interface KeyIdentity {
     subscriptionStatus: "trial" | "active" | "bot" | "inactive";
     tier: "basic" | "pro" | "max";
     trialExpiresAt: Date | null;
+    /** Account preferences, e.g. {"response_cache": true}. */
+    preferences: Record<string, unknown>;
   };
 }
 
@@ -58,6 +60,7 @@ export async function findKeyIdentityByHash(db: Database, keyHash: string): Prom
         subscriptionStatus: users.subscriptionStatus,
         tier: users.tier,
         trialExpiresAt: users.trialExpiresAt,
+        preferences: users.preferences,
       },
     })
     .from(apiKeys)

@@ -31,6 +31,8 @@ export interface InferenceRecord {
   errorMessage: string | null;
   /** The price lookup failed: price it from the catalog when applying (never settle it as free). */
   needsPricing?: boolean;
+  /** Served from the response cache (cost 0): what the original answer cost, exact decimal USD. */
+  cacheHit?: { savedCost: string };
   /** Failed attempts before this outcome (failover); empty when the first attempt answered. */
   attempts?: { provider: string; model: string; status: number; reason: string }[];
 }
@@ -71,14 +73,16 @@ export async function settleInference(db: AnyDatabase, record: InferenceRecord):
       insert into chat_completion_requests (
         request_id, user_id, api_key_id, requested_model, provider, upstream_model, model_id, endpoint, stream, status,
         http_status, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-        usage_estimated, priced, cost_usd, latency_ms, time_to_first_token_ms, finish_reason, error_message, attempts)
+        usage_estimated, priced, cost_usd, latency_ms, time_to_first_token_ms, finish_reason, error_message, attempts,
+        cache_hit, saved_cost_usd)
       values (
         ${record.requestId}, ${record.userId}, ${record.apiKeyId}, ${record.requestedModel}, ${record.provider},
         ${record.upstreamModel}, ${record.modelId}, ${record.endpoint}, ${record.stream}, ${record.status},
         ${record.httpStatus}, ${record.promptTokens}, ${record.completionTokens}, ${record.cachedTokens},
         ${record.cacheWriteTokens}, ${record.reasoningTokens}, ${record.usageEstimated}, ${record.priced},
         ${record.cost}, ${record.latencyMs}, ${record.timeToFirstTokenMs}, ${record.finishReason}, ${record.errorMessage},
-        ${JSON.stringify(record.attempts ?? [])}::jsonb)
+        ${JSON.stringify(record.attempts ?? [])}::jsonb, ${record.cacheHit !== undefined},
+        ${record.cacheHit?.savedCost ?? "0"})
       on conflict (request_id) do nothing
       returning user_id, cost_usd
     ),

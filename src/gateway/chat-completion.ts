@@ -2,7 +2,7 @@
 // (JSON or a relayed stream) → settle after the response.
 
 import { ApiError, forbidden } from "../lib/errors";
-import { usdNumber } from "../lib/money";
+import { formatUsd, usdNumber } from "../lib/money";
 import type { ChatCompletion, ChatRequest } from "../providers/openai-types";
 import type { UpstreamRequest } from "../providers/types";
 import { type Answered, type AttemptFailure, AttemptsFailed, dispatchWithFailover } from "./attempts";
@@ -20,7 +20,7 @@ import { relayChatStream } from "./stream";
 import { estimateUsage, promptText } from "./usage";
 
 /** Request fields that steer the gateway and are not sent upstream. */
-const gatewayOnlyFields = ["provider", "models", "auto_web_search", "web_search_threshold", "session_id"] as const;
+const gatewayOnlyFields = ["provider", "models", "auto_web_search", "web_search_threshold", "session_id", "cache"] as const;
 
 function completionText(completion: ChatCompletion): string {
   return completion.choices
@@ -205,8 +205,11 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
       ctx.onAnswered({
         content: completion.choices[0]?.message?.content ?? "",
         model: request.model,
+        provider: resolved.providerId,
+        upstreamModel: resolved.upstreamModel,
         promptTokens: usage.promptTokens,
         completionTokens: usage.completionTokens,
+        cost: formatUsd(cost.nanos),
       }),
     );
   }

@@ -36,7 +36,12 @@ export interface InferenceContext {
 /** A completed request's answer: the assistant's text and what it cost in tokens. */
 export interface Answer {
   content: string;
+  /** The model as the client asked for it. */
   model: string;
+  provider: string;
+  upstreamModel: string;
   promptTokens: number;
   completionTokens: number;
+  /** What the request cost, exact decimal USD. */
+  cost: string;
 }

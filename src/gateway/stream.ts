@@ -3,7 +3,7 @@
 // the upstream fails mid-stream, and settles exactly once: at the end, on an upstream error, or when
 // the client disconnects (tokens so far, estimated if the upstream reported none).
 import type { EventSourceMessage } from "eventsource-parser";
-import { usdNumber } from "../lib/money";
+import { formatUsd, usdNumber } from "../lib/money";
 import type { ChatCompletionChunk, ChatRequest } from "../providers/openai-types";
 import type { TokenUsage, UpstreamError } from "../providers/types";
 import type { InferenceContext } from "./context";
@@ -94,8 +94,11 @@ export function relayChatStream(input: RelayInput): Response {
         ctx.onAnswered({
           content: answerText,
           model: request.model,
+          provider: resolved.providerId,
+          upstreamModel: resolved.upstreamModel,
           promptTokens: charged.promptTokens,
           completionTokens: charged.completionTokens,
+          cost: formatUsd(costOf(charged, entry.prices).nanos),
         }),
       );
     }

@@ -6,6 +6,7 @@ import type { Caller, InferenceContext } from "../../gateway/context";
 import { forbidden } from "../../lib/errors";
 import { currentUser } from "../../middleware/auth";
 import type { ChatRequest } from "../../providers/openai-types";
+import { appendCachedAnswer, bothAnswered, responseCacheFor } from "./response-caching";
 import { sessionAppender } from "./session-append";
 
 /** Who pays for the request: the key's user, or nobody for anonymous use of the allowed models. */
@@ -51,6 +52,19 @@ export async function createChatCompletion(c: Context<AppEnv>, body: ChatRequest
       "anonymous_model_not_allowed",
     );
   }
-  const onAnswered = await sessionAppender(c, body);
-  return runChatCompletion(body, { ...(await inferenceContext(c)), onAnswered });
+  const appendToSession = await sessionAppender(c, body);
+  const ctx = await inferenceContext(c);
+  const cache = await responseCacheFor(c, ctx, body);
+  const hit = await cache?.lookup();
+  if (hit) {
+    if (!appendToSession) return hit;
+    // The client gets one copy of the stored bytes, the session append reads the other.
+    c.var.defer(appendCachedAnswer(hit.clone(), appendToSession, body.model));
+    return hit;
+  }
+  const response = await runChatCompletion(body, {
+    ...ctx,
+    onAnswered: bothAnswered(appendToSession, cache?.onAnswered),
+  });
+  return cache ? cache.capture(response) : response;
 }
