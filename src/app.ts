@@ -29,6 +29,7 @@ import { authRoutes } from "./routes/auth";
 import { catalogRoutes } from "./routes/catalog";
 import { chatRoutes } from "./routes/chat";
 import { chatSessionRoutes } from "./routes/chat-sessions";
+import { codeRouterRoutes } from "./routes/code-router";
 import { circuitBreakerRoutes } from "./routes/circuit-breakers";
 import { couponRoutes } from "./routes/coupons";
 import { creditRoutes } from "./routes/credits";
@@ -95,6 +96,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", chatSessionRoutes);
   app.route("/", aiSdkRoutes);
   app.route("/", analyticsRoutes);
+  app.route("/", codeRouterRoutes);
   app.route("/", generationRoutes);
   app.route("/", messagesRoutes);
   app.route("/", circuitBreakerRoutes);

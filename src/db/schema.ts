@@ -644,3 +644,59 @@ export const analyticsEvents = pgTable(
     index("analytics_events_name_created_idx").on(table.eventName, table.createdAt),
   ],
 );
+
+/** The tier tables of the model routers (`router:code…` uses `code`, `router:general` uses `general`). */
+export const routerTierTables = ["code", "general"] as const;
+
+/**
+ * Model routers (`router:*` model ids, seed 001 L7326-7756): per tier table, tiers 1 (premium) … 4
+ * (budget), each an ordered list of candidate models. The classifier picks the tier; the first
+ * candidate that is routable and allowed for the key answers, the others are its fallbacks.
+ */
+export const routerTiers = pgTable(
+  "router_tiers",
+  {
+    id: serial("id").primaryKey(),
+    router: text("router", { enum: routerTierTables }).notNull(),
+    tier: integer("tier").notNull(),
+    name: text("name").notNull(),
+    description: text("description"),
+    /** Model ids as a client would send them (`openai/gpt-4o-mini`), in order of preference. */
+    models: text("models").array().notNull(),
+    isActive: boolean("is_active").notNull().default(true),
+    /** Who last edited the tier: `admin:<user id>` or `admin:bootstrap`; null for the seeded defaults. */
+    updatedBy: text("updated_by"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex("router_tiers_router_tier_unique").on(table.router, table.tier),
+    check("router_tiers_router_check", inList("router", routerTierTables)),
+    check("router_tiers_tier_check", sql`tier between 1 and 4`),
+    check("router_tiers_models_check", sql`cardinality(models) between 1 and 10`),
+  ],
+);
+
+/**
+ * One row per routed request: how the prompt was classified and which candidates the router offered.
+ * The model that answered, the status and the cost are on chat_completion_requests (same request_id).
+ */
+export const routerDecisions = pgTable(
+  "router_decisions",
+  {
+    requestId: text("request_id").primaryKey(),
+    /** The model id as requested, e.g. `router:code:price`. */
+    routerModel: text("router_model").notNull(),
+    /** The tier table used (`router:auto` uses `code` for code tasks, `general` otherwise). */
+    router: text("router").notNull(),
+    mode: text("mode").notNull(),
+    category: text("category").notNull(),
+    complexity: text("complexity").notNull(),
+    confidence: numeric("confidence", { precision: 3, scale: 2 }).notNull(),
+    tier: integer("tier").notNull(),
+    /** The routable candidates offered to the dispatcher, best first. */
+    candidates: text("candidates").array().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("router_decisions_created_idx").on(table.createdAt)],
+);

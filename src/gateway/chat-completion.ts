@@ -15,6 +15,7 @@ import { parseFailoverMap, planAttempts } from "./failover";
 import { costOf } from "./pricing";
 import type { ResolvedModel } from "./resolve-model";
 import { openAiFormat, type ResponseFormat } from "./response-format";
+import { routeModel, withRoutingHeaders } from "./router";
 import { type CatalogEntry, catalogEntryFor, noUsage, settleLater } from "./settle";
 import { relayChatStream } from "./stream";
 import { estimateUsage, promptText } from "./usage";
@@ -28,13 +29,13 @@ function completionText(completion: ChatCompletion): string {
     .join("");
 }
 
-function modelAllowed(ctx: InferenceContext, requested: string, resolved: ResolvedModel): boolean {
+export function modelAllowed(ctx: InferenceContext, requested: string, resolved: ResolvedModel): boolean {
   const allowed = ctx.caller.allowedModels;
   if (allowed.length === 0) return true;
   return allowed.includes(requested) || allowed.includes(`${resolved.providerId}/${resolved.upstreamModel}`);
 }
 
-function describeFailures(failures: AttemptFailure[]): string {
+export function describeFailures(failures: AttemptFailure[]): string {
   const text = failures.map((failure) => `${failure.provider}/${failure.model}: ${failure.reason}`).join("; ");
   return `all attempts failed: ${text}`.slice(0, 1000);
 }
@@ -62,19 +63,24 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
   const models = [request.model, ...(Array.isArray(request.models) ? request.models : [])].filter(
     (model): model is string => typeof model === "string" && model.length > 0,
   );
-  const plan = await planAttempts(
-    models,
-    request.provider,
-    parseFailoverMap(ctx.config.FAILOVER_MAP),
-    {
-      env: ctx.env,
-      environment: ctx.config.ENVIRONMENT,
-      defaultProvider: ctx.config.DEFAULT_PROVIDER,
-      catalogProvidersOf: (model) => catalogProvidersOf(ctx, model),
-    },
-    (name) => breakerAllows(ctx.env, name, ctx.defer),
-  );
-  const attempts = plan.attempts.filter((resolved) => modelAllowed(ctx, request.model, resolved));
+  const planFor = (candidates: string[]) =>
+    planAttempts(
+      candidates,
+      request.provider,
+      parseFailoverMap(ctx.config.FAILOVER_MAP),
+      {
+        env: ctx.env,
+        environment: ctx.config.ENVIRONMENT,
+        defaultProvider: ctx.config.DEFAULT_PROVIDER,
+        catalogProvidersOf: (model) => catalogProvidersOf(ctx, model),
+      },
+      (name) => breakerAllows(ctx.env, name, ctx.defer),
+    );
+  const allowed = (resolved: ResolvedModel) => modelAllowed(ctx, request.model, resolved);
+  // `router:*` ids: the classifier picks the tier, the routable candidates become the models.
+  const routing = await routeModel(request, ctx, { plan: planFor, allowed });
+  const plan = await planFor(routing?.models ?? models);
+  const attempts = plan.attempts.filter(allowed);
   if (attempts.length === 0) throw forbidden(`This API key may not use model '${request.model}'`, "model_not_allowed");
 
   // A provider that speaks the client's own format gets the client's body, untranslated.
@@ -160,7 +166,7 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
 
   if (request.stream === true && response.body) {
     clearTimer();
-    return relayChatStream({
+    const relayed = relayChatStream({
       ctx,
       request,
       resolved,
@@ -171,6 +177,7 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
       base,
       onEnd: releaseSlots,
     });
+    return withRoutingHeaders(relayed, routing, resolved);
   }
 
   let completion: ChatCompletion;
@@ -213,5 +220,9 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
       }),
     );
   }
-  return Response.json(format.renderCompletion(completion, usage, usdNumber(cost.nanos), upstreamBody));
+  return withRoutingHeaders(
+    Response.json(format.renderCompletion(completion, usage, usdNumber(cost.nanos), upstreamBody)),
+    routing,
+    resolved,
+  );
 }
