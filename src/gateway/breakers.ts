@@ -2,6 +2,7 @@
 // its Durable Object in the background every few seconds, and outcomes reported after the response.
 // A cold or stale entry never delays a request: it is treated as last known (closed if never seen).
 import type { BreakerOutcome, BreakerSnapshot } from "../durable-objects/breaker-policy";
+import { breakerRegistryName } from "../durable-objects/circuit-breaker";
 import type { Env } from "../env";
 import { TtlCache } from "../lib/ttl-cache";
 
@@ -85,4 +86,30 @@ export function reportOutcome(
     return;
   }
   defer(breaker.record(name, outcome, reason).then(remember));
+}
+
+/**
+ * Every registered breaker whose name `select` accepts, each read from its own Durable Object (the
+ * shared state, not this isolate's copy), at most `limit` of them in name order. undefined when the
+ * CIRCUIT_BREAKER binding is missing. For monitoring reads (/metrics, provider health), not the hot path.
+ */
+export async function readBreakerSnapshots(
+  env: Env,
+  select: (name: string) => boolean = () => true,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<{ snapshots: BreakerSnapshot[]; truncated: boolean } | undefined> {
+  const namespace = env.CIRCUIT_BREAKER;
+  if (!namespace) return undefined;
+  const names = (await namespace.getByName(breakerRegistryName).names()).filter(select);
+  const chosen = names.slice(0, limit);
+  const snapshots = await Promise.all(chosen.map((name) => namespace.getByName(name).snapshot(name)));
+  return { snapshots, truncated: chosen.length < names.length };
+}
+
+/** A registered breaker's state, or undefined when it never existed (reading does not create it). */
+export async function readBreakerIfKnown(env: Env, name: string): Promise<BreakerSnapshot | undefined> {
+  const namespace = env.CIRCUIT_BREAKER;
+  if (!namespace) return undefined;
+  if (!(await namespace.getByName(breakerRegistryName).isRegistered(name))) return undefined;
+  return namespace.getByName(name).snapshot(name);
 }

@@ -1,4 +1,5 @@
 import { createRouter } from "../router";
+import * as handlers from "./metrics.handlers";
+import * as routes from "./metrics.routes";
 
-// Placeholder: the routes of this area are being built.
-export const metricsRoutes = createRouter();
+export const metricsRoutes = createRouter().openapi(routes.metricsRoute, handlers.metrics);
