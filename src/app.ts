@@ -14,7 +14,8 @@ import { database } from "./middleware/database";
 import { countHttpRequests } from "./middleware/http-metrics";
 import { requestId } from "./middleware/request-id";
 import { sentry } from "./middleware/sentry";
-import { reportServerError } from "./operations/error-events";
+import { scrubSecrets } from "./operations/error-classify";
+import { configuredSecrets, reportServerError, routePatternOf } from "./operations/error-events";
 import { adminCatalogCacheRoutes } from "./routes/admin/catalog-cache";
 import { adminCouponRoutes } from "./routes/admin/coupons";
 import { adminDowntimeRoutes } from "./routes/admin/downtime";
@@ -29,8 +30,8 @@ import { authRoutes } from "./routes/auth";
 import { catalogRoutes } from "./routes/catalog";
 import { chatRoutes } from "./routes/chat";
 import { chatSessionRoutes } from "./routes/chat-sessions";
-import { codeRouterRoutes } from "./routes/code-router";
 import { circuitBreakerRoutes } from "./routes/circuit-breakers";
+import { codeRouterRoutes } from "./routes/code-router";
 import { couponRoutes } from "./routes/coupons";
 import { creditRoutes } from "./routes/credits";
 import { diagnosticsRoutes } from "./routes/diagnostics";
@@ -47,15 +48,20 @@ import { validationHook } from "./routes/router";
 import { throughputRoutes } from "./routes/throughput";
 import { userRoutes } from "./routes/user";
 
+/** The log line and the Sentry event of an unexpected error (Sentry adds route, user and release itself). */
 function logError(c: Context<AppEnv>, error: unknown): void {
+  // Scrubbed like events: a failed query's parameters or a key in a message never reach the log.
+  const secrets = configuredSecrets(c.env);
   console.error(
     JSON.stringify({
       msg: "unhandled error",
       request_id: c.get("requestId"),
       method: c.req.method,
       path: c.req.path,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      cause: error instanceof Error && error.cause !== undefined ? String(error.cause) : undefined,
+      route: routePatternOf(c),
+      error: scrubSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets),
+      cause:
+        error instanceof Error && error.cause !== undefined ? scrubSecrets(String(error.cause), secrets) : undefined,
     }),
   );
   c.get("sentry")?.captureException(error);
@@ -96,10 +102,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", chatSessionRoutes);
   app.route("/", aiSdkRoutes);
   app.route("/", analyticsRoutes);
-  app.route("/", codeRouterRoutes);
   app.route("/", generationRoutes);
   app.route("/", messagesRoutes);
   app.route("/", circuitBreakerRoutes);
+  app.route("/", codeRouterRoutes);
   app.route("/", diagnosticsRoutes);
   app.route("/", adminLimitRoutes);
   app.route("/", modelRoutes);

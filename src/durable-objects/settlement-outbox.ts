@@ -12,6 +12,7 @@ import { type DatabaseHandle, isDatabaseUnavailable, openDatabase } from "../db/
 import { type InferenceRecord, settleInference } from "../db/inference";
 import { type Env, readConfig } from "../env";
 import { priceIfNeeded } from "../gateway/deferred-pricing";
+import { recordSettlementTrouble } from "../operations/error-events";
 
 export const OUTBOX_SHARDS = 8;
 
@@ -137,11 +138,29 @@ export class SettlementOutbox extends DurableObject<Env> {
         } catch (error) {
           // An outage stops the run (retry later); a rejection is retried too, until it is parked.
           if (isDatabaseUnavailable(error) || !this.rejectedTooOften(row, error)) throw error;
+          await recordSettlementTrouble(handle.db, this.env, {
+            kind: "parked",
+            message: `Settlement parked in the outbox's dead letters after ${maxRejections} rejections: ${errorText(error)}`,
+            requestId: row.request_id,
+          });
           continue;
         }
         this.ctx.storage.sql.exec("delete from pending where seq = ?", row.seq);
       }
+      const recovered = this.retryState();
       this.clearRetryState();
+      if (recovered.attempts > 0) {
+        // Recorded once the database answers again (while it is down, nothing can be written).
+        await recordSettlementTrouble(handle.db, this.env, {
+          kind: "retried",
+          message: `Settlement outbox applied its backlog after ${recovered.attempts} failed attempts: ${recovered.lastError ?? "unknown error"}`,
+          details: {
+            failed_attempts: recovered.attempts,
+            still_pending: this.pendingCount(),
+            outbox: this.ctx.id.name ?? this.ctx.id.toString(),
+          },
+        });
+      }
       if (this.pendingCount() > 0) await this.ctx.storage.setAlarm(Date.now());
     } catch (error) {
       await this.scheduleRetry(error);

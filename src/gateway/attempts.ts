@@ -2,6 +2,7 @@
 // jitter, honouring a short Retry-After) for transient failures, then the next provider. Everything
 // here happens before the first byte reaches the client. Outcomes go to the circuit breakers.
 import { ApiError } from "../lib/errors";
+import { recordUpstreamFailure } from "../operations/error-events";
 import type { UpstreamRequest } from "../providers/types";
 import { modelBreaker, providerBreaker, reportOutcome } from "./breakers";
 import { acquireSlots, type HeldSlots, providerConcurrencyLimit, providerGateName } from "./concurrency";
@@ -150,6 +151,13 @@ export async function dispatchWithFailover(
           await providerSlot.release();
           throw new AttemptsFailed(failures, error);
         }
+        recordUpstreamFailure(ctx, {
+          requestId: ctx.requestId,
+          provider: resolved.providerId,
+          model: resolved.upstreamModel,
+          status: response.status,
+          reason,
+        });
         if (response.status === 429) {
           report(ctx, resolved, "rate_limited", reason);
         } else {
@@ -171,6 +179,16 @@ export async function dispatchWithFailover(
           reason: caught.message,
         });
         report(ctx, resolved, "failure", caught.message);
+        if (caught.status >= 500) {
+          recordUpstreamFailure(ctx, {
+            requestId: ctx.requestId,
+            provider: resolved.providerId,
+            model: resolved.upstreamModel,
+            status: caught.status,
+            reason: caught.message,
+            timedOut: caught.code === "provider_timeout",
+          });
+        }
       }
       lastError = error;
       const canWait = retryAfter === undefined || retryAfter <= maxRetryAfterWaitSeconds;

@@ -9,6 +9,7 @@ import {
   outboxShardNames,
 } from "../durable-objects/settlement-outbox";
 import type { Env } from "../env";
+import { recordSettlementTrouble } from "../operations/error-events";
 import { priceIfNeeded } from "./deferred-pricing";
 
 /** The part of a Sentry client (Toucan) this module uses. */
@@ -41,6 +42,11 @@ export async function settleDurably(deps: SettleDeps, record: InferenceRecord): 
   } catch (error) {
     if (!isDatabaseUnavailable(error)) {
       logLostRecord("settlement rejected by the database; not charged", record, error);
+      await recordSettlementTrouble(deps.db, deps.env, {
+        kind: "rejected",
+        message: `Settlement rejected by the database (not charged): ${errorText(error)}`,
+        requestId: record.requestId,
+      });
       throw error;
     }
     let queue: EnqueueResult;

@@ -4,6 +4,7 @@
 // the client disconnects (tokens so far, estimated if the upstream reported none).
 import type { EventSourceMessage } from "eventsource-parser";
 import { formatUsd, usdNumber } from "../lib/money";
+import { recordUpstreamFailure } from "../operations/error-events";
 import type { ChatCompletionChunk, ChatRequest } from "../providers/openai-types";
 import type { TokenUsage, UpstreamError } from "../providers/types";
 import type { InferenceContext } from "./context";
@@ -106,6 +107,17 @@ export function relayChatStream(input: RelayInput): Response {
   const settle = async (status: "completed" | "failed", httpStatus: number, errorMessage: string | null) => {
     if (settled) return;
     settled = true;
+    // A client that hung up (499) is no upstream failure.
+    if (status === "failed" && httpStatus !== 499) {
+      recordUpstreamFailure(ctx, {
+        requestId: ctx.requestId,
+        provider: resolved.providerId,
+        model: resolved.upstreamModel,
+        status: httpStatus,
+        reason: errorMessage ?? "stream failed",
+        midStream: true,
+      });
+    }
     try {
       await recordOutcome(status, httpStatus, errorMessage);
     } finally {
