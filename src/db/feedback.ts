@@ -88,7 +88,7 @@ export async function submitFeedback(db: Database, userId: number, input: NewFee
     select inserted.*, (select ok from session_ok) as session_ok, (select ok from message_ok) as message_ok
     from (select 1) one left join inserted on true`);
   const row = result.rows[0];
-  if (!row || row.session_ok !== true) return { kind: "session_not_found" };
+  if (row?.session_ok !== true) return { kind: "session_not_found" };
   if (row.message_ok !== true) return { kind: "message_not_found" };
   return { kind: "saved", feedback: feedbackOf(row) };
 }

@@ -21,7 +21,14 @@ import { relayChatStream } from "./stream";
 import { estimateUsage, promptText } from "./usage";
 
 /** Request fields that steer the gateway and are not sent upstream. */
-const gatewayOnlyFields = ["provider", "models", "auto_web_search", "web_search_threshold", "session_id", "cache"] as const;
+const gatewayOnlyFields = [
+  "provider",
+  "models",
+  "auto_web_search",
+  "web_search_threshold",
+  "session_id",
+  "cache",
+] as const;
 
 function completionText(completion: ChatCompletion): string {
   return completion.choices

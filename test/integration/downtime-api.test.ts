@@ -4,8 +4,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeAdmin, registerAccount, type TestAccount, uniqueName } from "../support/accounts";
 import { TEST_ADMIN_API_KEY } from "../support/bindings";
-import { call, errorOf } from "../support/gateway";
 import { get, type Incident, insertIncident, minutesAgo, post } from "../support/downtime-fixtures";
+import { call, errorOf } from "../support/gateway";
 
 let admin: TestAccount;
 beforeAll(async () => {

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { execute, uniqueName } from "../support/accounts";
 import { TEST_ADMIN_API_KEY } from "../support/bindings";
-import { call, errorOf, origin } from "../support/gateway";
 import { entry, get, type Incident, insertIncident, minutesAgo, post } from "../support/downtime-fixtures";
+import { call, errorOf, origin } from "../support/gateway";
 
 describe("GET /admin/downtime/incidents/{id}/logs", () => {
   it("filters by level, logger and a case-insensitive search, all combined", async () => {
