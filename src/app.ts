@@ -44,6 +44,7 @@ import { messagesRoutes } from "./routes/messages";
 import { metricsRoutes } from "./routes/metrics";
 import { modelRoutes } from "./routes/models";
 import { monitoringApiRoutes } from "./routes/monitoring";
+import { responsesRoutes } from "./routes/responses";
 import { validationHook } from "./routes/router";
 import { throughputRoutes } from "./routes/throughput";
 import { userRoutes } from "./routes/user";
@@ -104,6 +105,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", analyticsRoutes);
   app.route("/", generationRoutes);
   app.route("/", messagesRoutes);
+  app.route("/", responsesRoutes);
   app.route("/", circuitBreakerRoutes);
   app.route("/", codeRouterRoutes);
   app.route("/", diagnosticsRoutes);

@@ -12,7 +12,7 @@ export interface InferenceRecord {
   provider: string | null;
   upstreamModel: string | null;
   modelId: number | null;
-  endpoint: "chat.completions" | "messages" | "ai-sdk";
+  endpoint: "chat.completions" | "messages" | "ai-sdk" | "responses";
   stream: boolean;
   status: "completed" | "failed";
   httpStatus: number;

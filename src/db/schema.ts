@@ -700,3 +700,36 @@ export const routerDecisions = pgTable(
   },
   (table) => [index("router_decisions_created_idx").on(table.createdAt)],
 );
+
+export const storedResponseStatuses = ["completed", "incomplete"] as const;
+
+/**
+ * Answers of the Responses API (`POST /v1/responses`), kept unless the request said `store: false`:
+ * `previous_response_id` continues from one, `GET /v1/responses/{id}` reads one back (owner only).
+ * `input_items` is the whole conversation's input as Responses items (the previous responses' input
+ * and output, then this request's input); `settings` holds the rest of the response object
+ * (instructions, tools, tool_choice, text, metadata, …) so it can be returned as it was.
+ */
+export const storedResponses = pgTable(
+  "stored_responses",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The request that produced it (chat_completion_requests.request_id: its tokens and cost). */
+    requestId: text("request_id").notNull(),
+    model: text("model").notNull(),
+    status: text("status", { enum: storedResponseStatuses }).notNull(),
+    previousResponseId: text("previous_response_id"),
+    inputItems: jsonb("input_items").$type<Record<string, unknown>[]>().notNull(),
+    outputItems: jsonb("output_items").$type<Record<string, unknown>[]>().notNull(),
+    usage: jsonb("usage").$type<Record<string, unknown>>(),
+    settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("stored_responses_user_created_idx").on(table.userId, table.createdAt),
+    check("stored_responses_status_check", inList("status", storedResponseStatuses)),
+  ],
+);

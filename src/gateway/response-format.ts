@@ -34,7 +34,7 @@ export interface StreamOutput {
 }
 
 export interface ResponseFormat {
-  endpoint: "chat.completions" | "messages" | "ai-sdk";
+  endpoint: "chat.completions" | "messages" | "ai-sdk" | "responses";
   /** `upstreamBody` is the provider's own response body, for pass-through formats. */
   renderCompletion(completion: ChatCompletion, usage: TokenUsage, costUsd: number, upstreamBody: unknown): unknown;
   createStreamOutput(): StreamOutput;
