@@ -12,7 +12,7 @@ export interface InferenceRecord {
   provider: string | null;
   upstreamModel: string | null;
   modelId: number | null;
-  endpoint: "chat.completions" | "messages" | "ai-sdk" | "responses";
+  endpoint: "chat.completions" | "messages" | "ai-sdk" | "responses" | "embeddings" | "images";
   stream: boolean;
   status: "completed" | "failed";
   httpStatus: number;

@@ -107,6 +107,83 @@ export interface MessagesApiPassThrough {
   buildRequest(body: Record<string, unknown>, upstreamModel: string, settings: ProviderSettings): UpstreamRequest;
 }
 
+// ---- Optional capabilities beyond chat (absent: the provider does not offer them) ----
+
+/** OpenAI's embeddings input: text, texts, token ids, or lists of token ids. */
+export type EmbeddingInput = string | string[] | number[] | number[][];
+
+/** An embeddings request in OpenAI's shape, `model` already the upstream id. */
+export interface EmbeddingsRequest {
+  model: string;
+  input: EmbeddingInput;
+  encoding_format?: "float" | "base64";
+  dimensions?: number;
+  user?: string;
+  [key: string]: unknown;
+}
+
+export interface ParsedEmbeddings {
+  /**
+   * One vector per input, in input order: floats, or a string of base64 little-endian float32 when
+   * the upstream sent that (the gateway converts to what the client asked for).
+   */
+  vectors: (number[] | string)[];
+  /** The model the upstream says it used, when it says. */
+  model?: string;
+  /** Input tokens as the upstream reported them; undefined when it reports none (Gemini). */
+  promptTokens: number | undefined;
+}
+
+export interface EmbeddingsCapability {
+  /** False when the API takes text only: token-id inputs are refused before anything is sent. */
+  readonly acceptsTokenArrays: boolean;
+  buildRequest(request: EmbeddingsRequest, settings: ProviderSettings): UpstreamRequest;
+  parseResponse(body: unknown): ParsedEmbeddings;
+}
+
+/** An image generation request in OpenAI's shape, `model` already the upstream id. */
+export interface ImagesRequest {
+  model: string;
+  prompt: string;
+  n?: number;
+  size?: string;
+  quality?: string;
+  response_format?: "url" | "b64_json";
+  style?: string;
+  user?: string;
+  [key: string]: unknown;
+}
+
+/** One generated image in OpenAI's shape. */
+export interface GeneratedImage {
+  url?: string;
+  b64_json?: string;
+  revised_prompt?: string;
+  [key: string]: unknown;
+}
+
+export interface ParsedImages {
+  created: number;
+  images: GeneratedImage[];
+  /** Other top-level fields of OpenAI's answer (size, quality, output_format...), passed on as they are. */
+  extra: Record<string, unknown>;
+  /** Token usage when the upstream reports it (gpt-image models); images are priced per image regardless. */
+  usage?: TokenUsage;
+}
+
+export interface ImagesCapability {
+  buildRequest(request: ImagesRequest, settings: ProviderSettings): UpstreamRequest;
+  parseResponse(body: unknown): ParsedImages;
+}
+
+/** Counting a Messages request's input tokens with the provider's own tokenizer. */
+export interface CountTokensCapability {
+  /** `body` is an Anthropic Messages request as the client sent it; `model` is replaced by the upstream id. */
+  buildRequest(body: Record<string, unknown>, upstreamModel: string, settings: ProviderSettings): UpstreamRequest;
+  /** The exact count; undefined when the body does not carry one. */
+  parseResponse(body: unknown): number | undefined;
+}
+
 export interface ProviderAdapter {
   /** Slug used in model ids (`groq/llama-3.1-8b-instant`) and settings (`GROQ_API_KEY`, `GROQ_BASE_URL`). */
   readonly id: string;
@@ -129,4 +206,10 @@ export interface ProviderAdapter {
   readonly modelsDevId?: string;
   /** Set when the provider speaks Anthropic's Messages API natively. */
   readonly messagesApi?: MessagesApiPassThrough;
+  /** Set when the provider serves embeddings (POST /v1/embeddings). */
+  readonly embeddings?: EmbeddingsCapability;
+  /** Set when the provider generates images (POST /v1/images/generations). */
+  readonly images?: ImagesCapability;
+  /** Set when the provider counts Messages tokens exactly (POST /v1/messages/count_tokens). */
+  readonly countTokens?: CountTokensCapability;
 }

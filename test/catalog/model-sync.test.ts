@@ -160,11 +160,13 @@ describe("admin model sync: each provider family", () => {
     expect(await activeIds("anthropic")).toEqual([...listed].sort());
   });
 
-  it("google: follows nextPageToken through every page, keeping the models that generate content", async () => {
+  it("google: follows nextPageToken through every page, keeping the models that generate or embed content", async () => {
     const body = await syncOk("google");
     expect(body.details.pages_fetched).toBe(3);
-    expect(body.details.models_fetched).toBe(30);
+    // 30 that generate content and gemini-embedding-001 (served by /v1/embeddings).
+    expect(body.details.models_fetched).toBe(31);
     expect(await activeIds("google")).toContain("gemini-2.5-flash");
+    expect(await activeIds("google")).toContain("gemini-embedding-001");
   });
 
   it("huggingface: a Link-paginated list of more than 1,000 models arrives whole", async () => {

@@ -128,14 +128,18 @@ describe("model lists", () => {
     expect(request.headers["x-api-key"]).toBe("k");
   });
 
-  it("reads Gemini's chat models and follows nextPageToken", () => {
+  it("reads Gemini's chat and embedding models and follows nextPageToken", () => {
     const body = fixtureJson<{ models: { name: string; supportedGenerationMethods: string[] }[] }>(
       "catalog/gemini-models.json",
     );
     const page = providers.google.parseModelList(body, noHeaders);
-    const chatModels = body.models.filter((entry) => entry.supportedGenerationMethods.includes("generateContent"));
+    const servedModels = body.models.filter(
+      (entry) =>
+        entry.supportedGenerationMethods.includes("generateContent") ||
+        entry.supportedGenerationMethods.includes("embedContent"),
+    );
     expect(page.models.map((model) => model.id)).toEqual(
-      chatModels.map((entry) => entry.name.replace(/^models\//, "")),
+      servedModels.map((entry) => entry.name.replace(/^models\//, "")),
     );
     expect(page.models.find((model) => model.id === "gemini-2.5-flash")).toMatchObject({
       contextLength: 1048576,

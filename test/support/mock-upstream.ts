@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { createCatalogServer } from "./mock-catalog";
+import { serveNonChat } from "./mock-non-chat";
 
 export const fixturesRoot = fileURLToPath(new URL("../../../shared/fixtures/upstream/", import.meta.url));
 
@@ -78,6 +79,8 @@ export async function startMockUpstream(options: { chunkDelayMs?: number } = {})
       res.on("close", () => {
         if (!res.writableFinished) entry.aborted = true;
       });
+      // Embeddings, images and token counting have no recordings: documented shapes (mock-non-chat.ts).
+      if (serveNonChat(path, body, res)) return;
       // Gemini names the model and the streaming mode in the path: /models/<model>:streamGenerateContent.
       const geminiCall = /\/models\/(.+):(generateContent|streamGenerateContent)$/.exec(decodeURIComponent(path));
       const model = typeof body.model === "string" ? body.model : (geminiCall?.[1] ?? "");

@@ -2,6 +2,7 @@
 // endpoint: the native API reports cache writes and streams thinking, which the compat layer drops.
 import { readOpenAiStyleError } from "../openai-compatible/adapter";
 import type { ProviderAdapter, ProviderSettings, UpstreamError, UpstreamRequest } from "../types";
+import { anthropicCountTokens } from "./count-tokens";
 import { buildAnthropicModelListRequest, parseAnthropicModelList } from "./models";
 import { toAnthropicRequest } from "./request";
 import { isRecord, parseAnthropicCompletion } from "./response";
@@ -66,4 +67,5 @@ export const anthropicAdapter: ProviderAdapter = {
       return messagesRequest(settings, body.stream === true, JSON.stringify({ ...body, model: upstreamModel }));
     },
   },
+  countTokens: anthropicCountTokens,
 };

@@ -1,5 +1,6 @@
 // The native Google Gemini adapter (Gemini API, v1beta generateContent / streamGenerateContent).
 import type { ProviderAdapter } from "../types";
+import { geminiEmbeddings } from "./embeddings";
 import { buildGeminiModelListRequest, parseGeminiModelList } from "./models";
 import { toGeminiRequest } from "./request";
 import { readGoogleError, toChatCompletion } from "./response";
@@ -32,4 +33,5 @@ export const googleAdapter: ProviderAdapter = {
   parseError: readGoogleError,
   buildModelListRequest: buildGeminiModelListRequest,
   parseModelList: parseGeminiModelList,
+  embeddings: geminiEmbeddings,
 };

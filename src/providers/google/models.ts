@@ -1,5 +1,6 @@
 // Gemini's model list: `GET /v1beta/models?pageSize=&pageToken=`, paginated with nextPageToken.
-// Only models that can generate content are chat models.
+// Models that can generate content are chat models; models that embed content are listed too, with
+// output modality "embedding" (what /v1/embeddings serves). The rest (Imagen's `predict`, AQA) are left out.
 
 import { isRecord } from "../../lib/json";
 import type { ListedModel, ModelPage, ProviderSettings, UpstreamRequest } from "../types";
@@ -20,8 +21,10 @@ export function buildGeminiModelListRequest(settings: ProviderSettings, cursor?:
 
 function listedModel(entry: Record<string, unknown>): ListedModel | undefined {
   const methods = Array.isArray(entry.supportedGenerationMethods) ? entry.supportedGenerationMethods : [];
-  if (typeof entry.name !== "string" || !methods.includes("generateContent")) return undefined;
+  const embeds = !methods.includes("generateContent") && methods.includes("embedContent");
+  if (typeof entry.name !== "string" || !(methods.includes("generateContent") || embeds)) return undefined;
   return {
+    ...(embeds ? { inputModalities: ["text"], outputModalities: ["embedding"] } : {}),
     id: entry.name.replace(/^models\//, ""),
     name: typeof entry.displayName === "string" ? entry.displayName : undefined,
     description: typeof entry.description === "string" ? entry.description : undefined,

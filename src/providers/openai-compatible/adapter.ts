@@ -6,6 +6,7 @@ import { retryAfterSeconds } from "../retry-after";
 import { parseEventJson } from "../stream-json";
 import type { ProviderAdapter, StreamPart, UpstreamError } from "../types";
 import { parseOpenAiModelList } from "./models";
+import { openAiEmbeddings, openAiImages } from "./non-chat";
 import type { OpenAiCompatibleVendor } from "./vendors";
 
 /** Groq repeats usage under `x_groq.usage`; everyone else uses `usage`. */
@@ -120,5 +121,7 @@ export function createOpenAiCompatibleAdapter(id: string, vendor: OpenAiCompatib
       return { ...page, models };
     },
     modelsDevId: vendor.modelsDevId,
+    embeddings: vendor.embeddings ? openAiEmbeddings(vendor.headers) : undefined,
+    images: vendor.images ? openAiImages(vendor.headers) : undefined,
   };
 }

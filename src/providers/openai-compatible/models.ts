@@ -26,6 +26,22 @@ export function developerOf(id: string, ownedBy: unknown): string | undefined {
   return text(ownedBy)?.toLowerCase();
 }
 
+/**
+ * What a model outputs, so the catalog knows embedding and image models: the list's own modalities
+ * (OpenRouter writes "embeddings"), Vercel's `type` ("embedding", "image"), else an id naming an
+ * embedding model (`text-embedding-3-small`, `mistral-embed`), which lists without modalities
+ * (OpenAI's, Mistral's) never say and models.dev calls "text".
+ */
+export function outputModalitiesOf(id: string, entry: Record<string, unknown>): string[] | undefined {
+  const architecture = isRecord(entry.architecture) ? entry.architecture : {};
+  const declared = strings(architecture.output_modalities)?.map((modality) =>
+    modality === "embeddings" ? "embedding" : modality,
+  );
+  if (declared && declared.length > 0) return declared;
+  if (entry.type === "embedding" || entry.type === "image") return [entry.type];
+  return /embed/i.test(id) ? ["embedding"] : undefined;
+}
+
 function listedModel(entry: Record<string, unknown>): ListedModel | undefined {
   const id = text(entry.id);
   if (!id) return undefined;
@@ -44,7 +60,7 @@ function listedModel(entry: Record<string, unknown>): ListedModel | undefined {
       positive(entry.context_length) ?? positive(topProvider.context_length) ?? positive(entry.max_context_length),
     maxCompletionTokens: positive(topProvider.max_completion_tokens),
     inputModalities,
-    outputModalities: strings(architecture.output_modalities),
+    outputModalities: outputModalitiesOf(id, entry),
     supportedParameters,
     huggingFaceId: text(entry.hugging_face_id),
     developer: developerOf(id, entry.owned_by),

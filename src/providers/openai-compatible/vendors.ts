@@ -24,6 +24,14 @@ export interface OpenAiCompatibleVendor {
    * "system"`, which is no developer anyone filters by).
    */
   developer?: string;
+  /** Serves OpenAI's `POST <base>/embeddings` (per the vendor's documentation). */
+  embeddings?: boolean;
+  /**
+   * Serves OpenAI's `POST <base>/images/generations` (per the vendor's documentation). Fal.ai is not a
+   * vendor here: its image API is its own queue API, not OpenAI's (FLUX and Imagen models are
+   * reachable through Vercel AI Gateway's images endpoint instead).
+   */
+  images?: boolean;
   /** How to list models when it is not OpenAI's `GET <base>/models` (Hugging Face lists from its Hub). */
   modelList?: {
     build: ProviderAdapter["buildModelListRequest"];
@@ -38,6 +46,8 @@ export const openAiCompatibleVendors = {
     streamUsage: "include_usage",
     modelsDevId: "openai",
     developer: "openai",
+    embeddings: true,
+    images: true,
   },
   openrouter: {
     displayName: "OpenRouter",
@@ -45,6 +55,7 @@ export const openAiCompatibleVendors = {
     streamUsage: "include_usage",
     headers: { "x-title": "Edge LLM Gateway" },
     modelsDevId: "openrouter",
+    embeddings: true,
   },
   groq: {
     displayName: "Groq",
@@ -57,18 +68,23 @@ export const openAiCompatibleVendors = {
     defaultBaseUrl: "https://api.together.xyz/v1",
     streamUsage: "include_usage",
     modelsDevId: "togetherai",
+    embeddings: true,
+    images: true,
   },
   fireworks: {
     displayName: "Fireworks AI",
     defaultBaseUrl: "https://api.fireworks.ai/inference/v1",
     streamUsage: "include_usage",
     modelsDevId: "fireworks-ai",
+    embeddings: true,
   },
   deepinfra: {
     displayName: "DeepInfra",
     defaultBaseUrl: "https://api.deepinfra.com/v1/openai",
     streamUsage: "include_usage",
     modelsDevId: "deepinfra",
+    embeddings: true,
+    images: true,
   },
   cerebras: {
     displayName: "Cerebras",
@@ -76,13 +92,21 @@ export const openAiCompatibleVendors = {
     streamUsage: "include_usage",
     modelsDevId: "cerebras",
   },
-  xai: { displayName: "xAI", defaultBaseUrl: "https://api.x.ai/v1", streamUsage: "include_usage", modelsDevId: "xai" },
+  xai: {
+    displayName: "xAI",
+    defaultBaseUrl: "https://api.x.ai/v1",
+    streamUsage: "include_usage",
+    modelsDevId: "xai",
+    images: true,
+  },
   // models.dev lists it under its new name, Nebius Token Factory.
   nebius: {
     displayName: "Nebius AI Studio",
     defaultBaseUrl: "https://api.studio.nebius.com/v1",
     streamUsage: "include_usage",
     modelsDevId: "nebius",
+    embeddings: true,
+    images: true,
   },
   novita: {
     displayName: "Novita AI",
@@ -115,6 +139,7 @@ export const openAiCompatibleVendors = {
     defaultBaseUrl: "https://api.mistral.ai/v1",
     streamUsage: "always",
     modelsDevId: "mistral",
+    embeddings: true,
   },
   deepseek: {
     displayName: "DeepSeek",
@@ -128,6 +153,7 @@ export const openAiCompatibleVendors = {
     defaultBaseUrl: "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
     streamUsage: "include_usage",
     modelsDevId: "alibaba",
+    embeddings: true,
   },
   aihubmix: {
     displayName: "AIHubMix",
@@ -140,6 +166,8 @@ export const openAiCompatibleVendors = {
     defaultBaseUrl: "https://ai-gateway.vercel.sh/v1",
     streamUsage: "include_usage",
     modelsDevId: "vercel",
+    embeddings: true,
+    images: true,
   },
   // Workers AI's OpenAI endpoint is per account: set CLOUDFLARE_BASE_URL (or CLOUDFLARE_ACCOUNT_ID).
   cloudflare: {
@@ -147,6 +175,7 @@ export const openAiCompatibleVendors = {
     defaultBaseUrl: "https://api.cloudflare.com/client/v4/accounts/{CLOUDFLARE_ACCOUNT_ID}/ai/v1",
     streamUsage: "include_usage",
     modelsDevId: "cloudflare-workers-ai",
+    embeddings: true,
   },
   helicone: {
     displayName: "Helicone AI Gateway",

@@ -51,7 +51,7 @@ const MessageSchema = z
   })
   .openapi("AnthropicMessage");
 
-const anthropicError = (description: string) => ({
+export const anthropicError = (description: string) => ({
   description,
   content: { "application/json": { schema: AnthropicErrorSchema } },
 });
