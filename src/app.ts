@@ -79,7 +79,17 @@ function corsFor(setting: string): MiddlewareHandler {
     handler = cors({
       origin: origins.includes("*") ? "*" : origins,
       allowHeaders: ["authorization", "content-type", "x-api-key", "x-request-id", "anthropic-version"],
-      exposeHeaders: ["x-request-id", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"],
+      exposeHeaders: [
+        "x-request-id",
+        "retry-after",
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+        "x-gateway-cache",
+        "x-gateway-routed-model",
+        "x-gateway-routing",
+        "x-gateway-token-count",
+      ],
       maxAge: 600,
     });
     corsByOrigins.set(setting, handler);
