@@ -96,6 +96,16 @@ describe("OpenAPI document and docs page", () => {
     expect(Object.keys(document.components.securitySchemes)).toEqual(["bearerAuth", "apiKeyHeader"]);
   });
 
+  it("documents every route the app serves", async () => {
+    const document = (await (await call("/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    const served = createApp()
+      .routes.filter((route) => route.method !== "ALL" && !["/openapi.json", "/docs"].includes(route.path))
+      .map((route) => [route.method.toLowerCase(), route.path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}")] as const);
+    expect(served.length).toBeGreaterThan(150);
+    const undocumented = served.filter(([method, path]) => document.paths[path]?.[method] === undefined);
+    expect(undocumented).toEqual([]);
+  });
+
   it("serves an interactive docs page bound to the document", async () => {
     const response = await call("/docs");
     expect(response.status).toBe(200);
