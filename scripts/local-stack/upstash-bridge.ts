@@ -43,11 +43,24 @@ class LuaScripts {
   }
 }
 
-function encodeResult(value: unknown, base64: boolean): unknown {
-  if (!base64) return value;
-  if (typeof value === "string") return Buffer.from(value, "utf8").toString("base64");
-  if (Array.isArray(value)) return value.map((element) => encodeResult(element, base64));
+/**
+ * Redis replies are never maps, but ioredis (and ioredis-mock) reshape some, e.g. HGETALL into an
+ * object; Upstash answers the flat [field, value, …] array its client expects.
+ */
+function asRedisReply(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asRedisReply);
+  if (value !== null && typeof value === "object" && !Buffer.isBuffer(value)) {
+    return Object.entries(value).flatMap(([field, inner]) => [field, asRedisReply(inner)]);
+  }
   return value;
+}
+
+function encodeResult(value: unknown, base64: boolean): unknown {
+  const reply = asRedisReply(value);
+  if (!base64) return reply;
+  if (typeof reply === "string") return Buffer.from(reply, "utf8").toString("base64");
+  if (Array.isArray(reply)) return reply.map((element) => encodeResult(element, base64));
+  return reply;
 }
 
 async function execute(client: RedisClient, scripts: LuaScripts, command: RedisCommand): Promise<unknown> {

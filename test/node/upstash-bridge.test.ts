@@ -46,6 +46,15 @@ for (const backend of backends) {
       expect(await transaction.exec()).toEqual(["OK", "x"]);
     });
 
+    it("answers HGETALL as Upstash does, alone and in a pipeline", async () => {
+      await redis.hset(`${prefix}:h`, { a: "1", b: "two" });
+      expect(await redis.hgetall(`${prefix}:h`)).toEqual({ a: 1, b: "two" });
+      const pipeline = redis.pipeline();
+      pipeline.hincrby(`${prefix}:h`, "a", 2);
+      pipeline.hgetall(`${prefix}:h`);
+      expect(await pipeline.exec()).toEqual([3, { a: 3, b: "two" }]);
+    });
+
     it("reports a failing command as an error, not a result", async () => {
       const response = await fetch(bridge.url, {
         method: "POST",
