@@ -1,5 +1,6 @@
 // Starts the local stack once per run: a fresh database (TEST_DATABASE_URL's server, else embedded
 // PGlite), the Neon and Upstash bridges (TEST_REDIS_URL, else an in-memory store), the stub upstream.
+import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startLocalStack } from "../../scripts/local-stack";
 import { startNeonWsBridge } from "../../scripts/local-stack/neon-ws-bridge";
@@ -20,6 +21,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const redisUrl = process.env.TEST_REDIS_URL || undefined;
   const stack = await startLocalStack({ databaseUrl, freshDatabase: true, redisUrl });
   console.log(`[test stack] ${stack.description.postgres}; ${stack.description.redis}`);
+  // Real Redis outlives the run's fresh database: per-key and per-user counters of an earlier run
+  // would meet the same ids again (keys 1, 2, …). Ids of this run start far from any earlier run's.
+  if (redisUrl && databaseUrl) await offsetIdSequences(stack.databaseUrl);
   const sentrySink = await startSentrySink();
   const identityAndEmail = await startFakeIdentityAndEmail();
   const fakeServices = await startFakeServices();
@@ -49,4 +53,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await switchableBridge.stop();
     await stack.stop();
   };
+}
+
+async function offsetIdSequences(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const start = (Date.now() % 1_000_000) * 1_000;
+    for (const sequence of ["users_id_seq", "api_keys_id_seq"]) {
+      await client.query("select setval($1, $2)", [sequence, start]);
+    }
+  } finally {
+    await client.end();
+  }
 }
