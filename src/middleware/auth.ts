@@ -17,8 +17,8 @@ export type ApiKeyScope = (typeof apiKeyScopes)[number];
 /** `null` caches "no such key" (briefly) so a flood of bad keys does not reach Postgres. */
 const identityCache = new TtlCache<KeyIdentity | null>();
 
-export function forgetCachedKey(keyHash: string): void {
-  identityCache.delete(keyHash);
+export function forgetCachedKey(...keyHashes: string[]): void {
+  for (const keyHash of keyHashes) identityCache.delete(keyHash);
 }
 
 /** For tests that need a cold cache in this isolate. */
@@ -130,6 +130,16 @@ export function requireApiKey(options: RequireApiKeyOptions) {
     await next();
   });
 }
+
+/**
+ * Every inference front door: an expired trial is 403 (seed), and the key's use is counted by the
+ * settlement statement, not here.
+ */
+export const requireInferenceKey = requireApiKey({
+  scope: "inference",
+  onExpiredTrial: "forbidden",
+  countUseAtSettlement: true,
+});
 
 /** Admin: the bootstrap ADMIN_API_KEY (constant-time compare) or the key of a user with role admin / is_admin. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { aiSdkFormat } from "../../gateway/ai-sdk-format";
 import { runInference } from "../../gateway/chat-completion";
-import { requireApiKey } from "../../middleware/auth";
+import { requireInferenceKey } from "../../middleware/auth";
 import { keyRateLimit } from "../../middleware/key-rate-limit";
 import type { ChatRequest } from "../../providers/openai-types";
 import { inferenceContext } from "../chat/chat.handlers";
@@ -28,9 +28,8 @@ async function completeForAiSdk(c: Context<AppEnv>, body: z.infer<typeof AiSdkRe
 
 const router = createRouter();
 // The seed answers an expired trial with 403 here, as on the other inference routes.
-const inferenceAuth = requireApiKey({ scope: "inference", onExpiredTrial: "forbidden", countUseAtSettlement: true });
 for (const route of [aiSdkRoute, aiSdkCompletionsRoute]) {
-  router.use(route.path, inferenceAuth, keyRateLimit);
+  router.use(route.path, requireInferenceKey, keyRateLimit);
 }
 
 export const aiSdkRoutes = router

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
-import { presentedKey, requireApiKey } from "../../middleware/auth";
+import { presentedKey, requireInferenceKey } from "../../middleware/auth";
 import { limitPerIp } from "../../middleware/ip-rate-limit";
 import { keyRateLimit } from "../../middleware/key-rate-limit";
 import { createRouter } from "../router";
@@ -8,7 +8,6 @@ import { createChatCompletion } from "./chat.handlers";
 import { chatCompletionsAliasRoute, chatCompletionsRoute } from "./chat.routes";
 
 const router = createRouter();
-const inferenceAuth = requireApiKey({ scope: "inference", onExpiredTrial: "forbidden", countUseAtSettlement: true });
 const anonymousLimit = limitPerIp({
   name: "anonymous-chat",
   limit: (config) => config.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
@@ -18,7 +17,7 @@ const anonymousLimit = limitPerIp({
 /** A key when one is presented; otherwise anonymous use of the allowed models, limited per IP. */
 const keyOrAnonymous = createMiddleware<AppEnv>(async (c, next) => {
   if (presentedKey(c) || c.var.config.ANONYMOUS_ALLOWED_MODELS.length === 0) {
-    return inferenceAuth(c, async () => {
+    return requireInferenceKey(c, async () => {
       await keyRateLimit(c, next);
     });
   }

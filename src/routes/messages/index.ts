@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
-import { requireApiKey } from "../../middleware/auth";
+import { requireApiKey, requireInferenceKey } from "../../middleware/auth";
 import { keyRateLimit } from "../../middleware/key-rate-limit";
 import type { AnthropicMessagesRequest } from "../../providers/anthropic/wire-types";
 import { createRouter } from "../router";
@@ -16,12 +16,7 @@ const anthropicErrors = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 const router = createRouter();
-router.use(
-  messagesRoute.path,
-  anthropicErrors,
-  requireApiKey({ scope: "inference", onExpiredTrial: "forbidden", countUseAtSettlement: true }),
-  keyRateLimit,
-);
+router.use(messagesRoute.path, anthropicErrors, requireInferenceKey, keyRateLimit);
 
 // Token counting: authenticated and rate limited like /v1/messages; nothing is settled, so the key's
 // use is recorded at authentication.

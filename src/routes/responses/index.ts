@@ -1,4 +1,4 @@
-import { requireApiKey } from "../../middleware/auth";
+import { requireApiKey, requireInferenceKey } from "../../middleware/auth";
 import { keyRateLimit } from "../../middleware/key-rate-limit";
 import { createRouter } from "../router";
 import { createResponse, deleteResponse, getResponse } from "./responses.handlers";
@@ -7,11 +7,7 @@ import { createResponseRoute, deleteResponseRoute, getResponseRoute } from "./re
 const router = createRouter();
 // Creating is inference (as /v1/chat/completions: an expired trial is 403, the use counted at settlement);
 // reading or deleting a stored response is not.
-router.use(
-  createResponseRoute.path,
-  requireApiKey({ scope: "inference", onExpiredTrial: "forbidden", countUseAtSettlement: true }),
-  keyRateLimit,
-);
+router.use(createResponseRoute.path, requireInferenceKey, keyRateLimit);
 router.use("/v1/responses/:response_id", requireApiKey({ scope: "inference", onExpiredTrial: "allow" }), keyRateLimit);
 
 export const responsesRoutes = router
