@@ -2,6 +2,7 @@
 // recent activity, lookups by key (keys are stored hashed; a lookup hashes the given key).
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { containsPattern } from "./like-pattern";
 
 export interface UserFilter {
   email?: string;
@@ -13,12 +14,10 @@ export interface UserFilter {
 
 function whereOf(filter: UserFilter): SQL {
   const conditions: SQL[] = [sql`true`];
-  // ilike with the user's text escaped: % and _ match themselves.
-  const like = (value: string) => `%${value.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-  if (filter.email) conditions.push(sql`u.email ilike ${like(filter.email)}`);
+  if (filter.email) conditions.push(sql`u.email ilike ${containsPattern(filter.email)}`);
   if (filter.keyPrefix) {
     conditions.push(
-      sql`exists (select 1 from api_keys k where k.user_id = u.id and k.key_prefix ilike ${like(filter.keyPrefix)})`,
+      sql`exists (select 1 from api_keys k where k.user_id = u.id and k.key_prefix ilike ${containsPattern(filter.keyPrefix)})`,
     );
   }
   if (filter.isActive !== undefined) conditions.push(sql`u.is_active = ${filter.isActive}`);

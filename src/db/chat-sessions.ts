@@ -2,6 +2,7 @@
 // Every change writes its activity row (session_created/updated/deleted) in the same statement.
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { containsPattern } from "./like-pattern";
 
 export interface SessionRow {
   id: number;
@@ -26,9 +27,6 @@ export function sessionOf(row: Record<string, unknown>): SessionRow {
 }
 
 const sessionColumns = sql`id, user_id, title, model, is_active, created_at, updated_at`;
-
-/** ilike pattern with the user's text escaped: % and _ match themselves. */
-export const containing = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
 export async function createSession(db: Database, userId: number, title: string, model: string | null) {
   const result = await db.execute<Record<string, unknown>>(sql`
@@ -111,7 +109,7 @@ export async function searchSessions(
   text: string,
   page: { limit: number; offset: number },
 ) {
-  const pattern = containing(text);
+  const pattern = containsPattern(text);
   const matches = sql`s.user_id = ${userId} and s.is_active and (s.title ilike ${pattern}
     or exists (select 1 from chat_messages m where m.session_id = s.id and m.content ilike ${pattern}))`;
   const [rows, count] = await Promise.all([

@@ -1,7 +1,9 @@
 // The request log's admin filters as one SQL condition, and the small parsers every request-analytics
 // query shares. Seed names map onto ours: input/output tokens are prompt/completion tokens,
 // processing_time_ms is latency_ms, a provider id is the catalog's providers.id (rows keep its slug).
+
 import { type SQL, sql } from "drizzle-orm";
+import { containsPattern } from "./like-pattern";
 
 export interface RequestFilter {
   /** The catalog model (models.id). */
@@ -18,11 +20,6 @@ export interface RequestFilter {
   /** Inclusive bounds on created_at. */
   from?: Date;
   to?: Date;
-}
-
-/** An ilike pattern that matches the text literally (its % and _ escaped). */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
 /** The filter over `chat_completion_requests r`, needing no join (so counts stay single-table). */

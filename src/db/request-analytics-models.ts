@@ -1,9 +1,10 @@
 // Per-model usage of the request log (the seed's model_usage_analytics view and get_models_with_requests
 // RPCs as one query): counts, tokens, cost and latency per model, searched, sorted and paginated in SQL.
+
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { containsPattern } from "./like-pattern";
 import {
-  containsPattern,
   isoOrNull,
   modelGroupColumns,
   num,
