@@ -3,6 +3,7 @@ import { cachedModels, cacheSavings, mergePreferences } from "../../db/cache-ana
 import type { AppEnv } from "../../env";
 import { badRequest, notFound } from "../../lib/errors";
 import { usdNumberOf } from "../../lib/money";
+import { percentOf } from "../../lib/percent";
 import { currentUser, forgetCachedKey } from "../../middleware/auth";
 import type {
   cacheAnalyticsRoute,
@@ -10,8 +11,6 @@ import type {
   getPreferencesRoute,
   updatePreferencesRoute,
 } from "./cache.routes";
-
-const rate = (part: number, total: number) => (total === 0 ? 0 : Math.round((part / total) * 10_000) / 100);
 
 export const cacheAnalytics: RouteHandler<typeof cacheAnalyticsRoute, AppEnv> = async (c) => {
   const { days } = c.req.valid("query");
@@ -27,7 +26,7 @@ export const cacheAnalytics: RouteHandler<typeof cacheAnalyticsRoute, AppEnv> = 
       total_requests: savings.totalRequests,
       cache_hits: savings.cacheHits,
       cache_misses: savings.totalRequests - savings.cacheHits,
-      cache_hit_rate_percent: rate(savings.cacheHits, savings.totalRequests),
+      cache_hit_rate_percent: percentOf(savings.cacheHits, savings.totalRequests),
       total_savings_usd: usdNumberOf(savings.totalSavings),
       estimated_monthly_savings_usd: usdNumberOf(savings.monthlySavings),
       top_cached_models: models.map((model) => ({
@@ -35,7 +34,7 @@ export const cacheAnalytics: RouteHandler<typeof cacheAnalyticsRoute, AppEnv> = 
         provider: model.provider,
         total_requests: model.totalRequests,
         cache_hits: model.cacheHits,
-        cache_hit_rate_percent: rate(model.cacheHits, model.totalRequests),
+        cache_hit_rate_percent: percentOf(model.cacheHits, model.totalRequests),
         savings_usd: usdNumberOf(model.savings),
       })),
       cache_enabled: user.preferences.response_cache === true,
@@ -52,7 +51,7 @@ export const cacheSummary: RouteHandler<typeof cacheSummaryRoute, AppEnv> = asyn
     {
       total_requests: savings.totalRequests,
       cache_hits: savings.cacheHits,
-      cache_hit_rate_percent: rate(savings.cacheHits, savings.totalRequests),
+      cache_hit_rate_percent: percentOf(savings.cacheHits, savings.totalRequests),
       total_savings_usd: usdNumberOf(savings.totalSavings),
       estimated_monthly_savings_usd: usdNumberOf(savings.monthlySavings),
       cache_enabled: user.preferences.response_cache === true,
@@ -71,6 +70,6 @@ export const updatePreferences: RouteHandler<typeof updatePreferencesRoute, AppE
   const updated = await mergePreferences(c.var.db(), currentUser(c).user.id, changes);
   if (!updated) throw notFound("User not found", "user_not_found");
   // The preference is read from the cached key identity: drop it here (other isolates: within the TTL).
-  for (const hash of updated.keyHashes) forgetCachedKey(hash);
+  forgetCachedKey(...updated.keyHashes);
   return c.json({ preferences: updated.preferences }, 200);
 };

@@ -10,6 +10,7 @@ import {
 } from "../../db/feedback";
 import type { AppEnv } from "../../env";
 import { notFound } from "../../lib/errors";
+import { percentOf } from "../../lib/percent";
 import { currentUser } from "../../middleware/auth";
 import type {
   deleteFeedbackRoute,
@@ -36,7 +37,6 @@ const present = (row: FeedbackRow) => ({
 });
 
 const feedbackNotFound = () => notFound("Feedback not found", "feedback_not_found");
-const percent = (part: number, total: number) => (total === 0 ? 0 : Math.round((part / total) * 10_000) / 100);
 
 export const submitFeedback: RouteHandler<typeof submitFeedbackRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
@@ -116,8 +116,8 @@ export const getFeedbackStats: RouteHandler<typeof feedbackStatsRoute, AppEnv> =
         thumbs_up: stats.thumbsUp,
         thumbs_down: stats.thumbsDown,
         regenerate: stats.regenerate,
-        thumbs_up_rate: percent(stats.thumbsUp, stats.total),
-        thumbs_down_rate: percent(stats.thumbsDown, stats.total),
+        thumbs_up_rate: percentOf(stats.thumbsUp, stats.total),
+        thumbs_down_rate: percentOf(stats.thumbsDown, stats.total),
         average_rating: stats.averageRating,
         by_model: stats.byModel,
         period_days: days,

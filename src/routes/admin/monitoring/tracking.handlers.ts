@@ -1,10 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { type TrackingCounts, trackingByDay, trackingCounts } from "../../../db/request-analytics-tracking";
 import type { AppEnv } from "../../../env";
+import { percentOf } from "../../../lib/percent";
 import type { trackingQualityRoute, trackingTrendRoute } from "./tracking.routes";
 
 /** part / whole as a percent with 2 decimals; 0 when there is no whole. */
-const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 100 : 0);
 
 // Seed thresholds (001 L2163-2209).
 const OK_RATE = 90;
@@ -26,7 +26,7 @@ function recommendationsOf(counts: TrackingCounts, rate: number): string[] {
   }
   if (counts.bothNull > counts.total * ANONYMOUS_SHARE) {
     advice.push(
-      `High anonymous traffic: ${percent(counts.bothNull, counts.total)}% of requests have neither an API key nor a user.`,
+      `High anonymous traffic: ${percentOf(counts.bothNull, counts.total)}% of requests have neither an API key nor a user.`,
     );
   }
   if (rate < OK_RATE) advice.push(`API key tracking rate ${rate}% is below the ${OK_RATE}% threshold.`);
@@ -38,7 +38,7 @@ export const trackingQuality: RouteHandler<typeof trackingQualityRoute, AppEnv> 
   const to = new Date();
   const from = new Date(to.getTime() - hours * 3_600_000);
   const counts = await trackingCounts(c.var.db(), { from, to });
-  const rate = percent(counts.withKey, counts.total);
+  const rate = percentOf(counts.withKey, counts.total);
   return c.json(
     {
       total_requests: counts.total,
@@ -48,8 +48,8 @@ export const trackingQuality: RouteHandler<typeof trackingQualityRoute, AppEnv> 
       breakdown: {
         null_key_with_valid_user: counts.nullKeyWithUser,
         both_null_likely_anonymous: counts.bothNull,
-        null_key_with_valid_user_percent: percent(counts.nullKeyWithUser, counts.total),
-        both_null_percent: percent(counts.bothNull, counts.total),
+        null_key_with_valid_user_percent: percentOf(counts.nullKeyWithUser, counts.total),
+        both_null_percent: percentOf(counts.bothNull, counts.total),
       },
       time_window: { hours, start_time: from.toISOString(), end_time: to.toISOString() },
       alert_status: alertStatusOf(counts, rate),
@@ -70,13 +70,13 @@ export const trackingTrend: RouteHandler<typeof trackingTrendRoute, AppEnv> = as
         date: day.date,
         total_requests: day.total,
         requests_with_api_key: day.withKey,
-        tracking_rate_percent: percent(day.withKey, day.total),
+        tracking_rate_percent: percentOf(day.withKey, day.total),
       })),
       summary: {
         period_days: days,
         total_requests: total,
         requests_with_api_key: withKey,
-        average_tracking_rate_percent: percent(withKey, total),
+        average_tracking_rate_percent: percentOf(withKey, total),
         start_date: daily[0]?.date ?? "",
         end_date: daily.at(-1)?.date ?? "",
       },

@@ -18,6 +18,7 @@ import type { AppEnv } from "../../../env";
 import { sha256Hex } from "../../../lib/crypto";
 import { badRequest, notFound } from "../../../lib/errors";
 import { parseUsd, usdNumber } from "../../../lib/money";
+import { percentOf } from "../../../lib/percent";
 import { clearAuthCache } from "../../../middleware/auth";
 import type {
   countUsersRoute,
@@ -137,7 +138,7 @@ export const userGrowth: RouteHandler<typeof userGrowthRoute, AppEnv> = async (c
   });
   const first = data[0]?.value ?? 0;
   const last = data.at(-1)?.value ?? 0;
-  const growthRate = data.length >= 2 && first > 0 ? Math.round(((last - first) / first) * 10_000) / 100 : 0;
+  const growthRate = data.length >= 2 ? percentOf(last - first, first) : 0;
   return c.json(
     {
       status: "success" as const,
