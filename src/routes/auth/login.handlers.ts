@@ -100,7 +100,7 @@ async function signInKeyFor(c: Context<AppEnv>, account: SignInAccount, environm
     expiresAt,
     details: { ip: clientIp(c), method: "identity_token", new_user: false },
   });
-  for (const hash of issued.revokedKeyHashes) forgetCachedKey(hash);
+  forgetCachedKey(...issued.revokedKeyHashes);
   return { key, id: issued.apiKeyId, kind: "sign_in" as const, expiresAt };
 }
 

@@ -70,7 +70,7 @@ export const redeemRecovery: RouteHandler<typeof redeemRecoveryRoute, AppEnv> = 
   });
   // Consumed by a concurrent redemption, or expired, between the check and the statement.
   if (!recovered) throw badRequest("Invalid or expired reset token", "invalid_reset_token", "token");
-  for (const hash of recovered.retiredKeyHashes) forgetCachedKey(hash);
+  forgetCachedKey(...recovered.retiredKeyHashes);
   return c.json(
     {
       message: "Password reset successfully" as const,

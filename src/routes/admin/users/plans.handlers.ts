@@ -28,7 +28,7 @@ export const updateAccountPlan: RouteHandler<typeof updateAccountRoute, AppEnv> 
   const db = c.var.db();
   const update = await updateAccount(db, userId, changes, admin.createdBy);
   if (!update) throw notFound(`User ${userId} not found`, "user_not_found");
-  for (const hash of update.keyHashes) forgetCachedKey(hash);
+  forgetCachedKey(...update.keyHashes);
 
   const user = await findUser(db, userId);
   if (!user) throw notFound(`User ${userId} not found`, "user_not_found");
