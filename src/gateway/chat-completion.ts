@@ -5,18 +5,15 @@ import { ApiError, forbidden } from "../lib/errors";
 import { formatUsd, usdNumber } from "../lib/money";
 import type { ChatCompletion, ChatRequest } from "../providers/openai-types";
 import type { UpstreamRequest } from "../providers/types";
-import { type Answered, type AttemptFailure, AttemptsFailed, dispatchWithFailover } from "./attempts";
-import { breakerAllows } from "./breakers";
-import { catalogProvidersOf } from "./catalog-routes";
-import { acquireSlots, keyGateName } from "./concurrency";
+import { acquireKeySlot, describeFailures, modelAllowed, planModels, settleUnanswered } from "./admission";
+import { type Answered, AttemptsFailed, dispatchWithFailover } from "./attempts";
 import type { InferenceContext } from "./context";
 import { ensureCredit } from "./credit-check";
-import { parseFailoverMap, planAttempts } from "./failover";
 import { costOf } from "./pricing";
 import type { ResolvedModel } from "./resolve-model";
 import { openAiFormat, type ResponseFormat } from "./response-format";
 import { routeModel, withRoutingHeaders } from "./router";
-import { type CatalogEntry, catalogEntryFor, noUsage, settleLater } from "./settle";
+import { type CatalogEntry, catalogEntryFor, settleLater } from "./settle";
 import { relayChatStream } from "./stream";
 import { estimateUsage, promptText } from "./usage";
 
@@ -34,17 +31,6 @@ function completionText(completion: ChatCompletion): string {
   return completion.choices
     .map((choice) => `${choice.message?.content ?? ""}${JSON.stringify(choice.message?.tool_calls ?? "")}`)
     .join("");
-}
-
-export function modelAllowed(ctx: InferenceContext, requested: string, resolved: ResolvedModel): boolean {
-  const allowed = ctx.caller.allowedModels;
-  if (allowed.length === 0) return true;
-  return allowed.includes(requested) || allowed.includes(`${resolved.providerId}/${resolved.upstreamModel}`);
-}
-
-export function describeFailures(failures: AttemptFailure[]): string {
-  const text = failures.map((failure) => `${failure.provider}/${failure.model}: ${failure.reason}`).join("; ");
-  return `all attempts failed: ${text}`.slice(0, 1000);
 }
 
 export function runChatCompletion(request: ChatRequest, ctx: InferenceContext): Promise<Response> {
@@ -70,19 +56,7 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
   const models = [request.model, ...(Array.isArray(request.models) ? request.models : [])].filter(
     (model): model is string => typeof model === "string" && model.length > 0,
   );
-  const planFor = (candidates: string[]) =>
-    planAttempts(
-      candidates,
-      request.provider,
-      parseFailoverMap(ctx.config.FAILOVER_MAP),
-      {
-        env: ctx.env,
-        environment: ctx.config.ENVIRONMENT,
-        defaultProvider: ctx.config.DEFAULT_PROVIDER,
-        catalogProvidersOf: (model) => catalogProvidersOf(ctx, model),
-      },
-      (name) => breakerAllows(ctx.env, name, ctx.defer),
-    );
+  const planFor = (candidates: string[]) => planModels(ctx, candidates, request.provider);
   const allowed = (resolved: ResolvedModel) => modelAllowed(ctx, request.model, resolved);
   // `router:*` ids: the classifier picks the tier, the routable candidates become the models.
   const routing = await routeModel(request, ctx, { plan: planFor, allowed });
@@ -103,43 +77,20 @@ export async function runInference(input: InferenceInput, ctx: InferenceContext)
     return resolved.adapter.buildRequest(upstreamRequest, resolved.settings);
   };
 
-  const keySlot = await acquireSlots(
-    ctx.env,
-    [
-      {
-        name: keyGateName(ctx.caller.apiKeyId ?? "anonymous"),
-        limit: ctx.caller.concurrencyLimit,
-        queueLimit: ctx.config.CONCURRENCY_QUEUE_SIZE,
-      },
-    ],
-    {
-      leaseId: `${ctx.requestId}:key`,
-      waitTimeoutMs: ctx.config.CONCURRENCY_QUEUE_TIMEOUT_MS,
-      onGateError: (_gate, error) => ctx.sentry?.captureException(error),
-    },
-  );
+  const keySlot = await acquireKeySlot(ctx);
   let answered: Answered;
   try {
     answered = await dispatchWithFailover(ctx, attempts, callFor);
   } catch (error) {
     ctx.defer(keySlot.release());
     if (!(error instanceof AttemptsFailed)) throw error;
-    const first = attempts[0];
-    settleLater(ctx, {
+    settleUnanswered(ctx, {
       requestedModel: request.model,
-      provider: first?.providerId ?? null,
-      upstreamModel: first?.upstreamModel ?? null,
       endpoint: input.format.endpoint,
       stream: request.stream === true,
       startedAt,
-      status: "failed",
+      resolved: attempts[0],
       httpStatus: error.clientError.status,
-      usage: noUsage,
-      usageEstimated: false,
-      catalog: { modelId: null, prices: undefined },
-      cost: { nanos: 0n, priced: true },
-      firstTokenAt: null,
-      finishReason: null,
       errorMessage: describeFailures(error.failures),
       attempts: error.failures,
     });

@@ -7,10 +7,9 @@
 // or logged: counting costs nothing upstream.
 import { forbidden } from "../../lib/errors";
 import { isRecord } from "../../lib/json";
+import { modelAllowed, resolveDepsOf } from "../admission";
 import { AttemptsFailed, dispatchWithFailover } from "../attempts";
 import { breakerAllows, modelBreaker, providerBreaker } from "../breakers";
-import { catalogProvidersOf } from "../catalog-routes";
-import { modelAllowed } from "../chat-completion";
 import type { InferenceContext } from "../context";
 import { type ResolvedModel, resolveModel } from "../resolve-model";
 import { estimateTokens } from "../usage";
@@ -114,15 +113,7 @@ export async function countMessageTokens(
   body: Record<string, unknown> & { model: string },
   ctx: InferenceContext,
 ): Promise<TokenCount> {
-  const resolved = await resolveModel(
-    { model: body.model },
-    {
-      env: ctx.env,
-      environment: ctx.config.ENVIRONMENT,
-      defaultProvider: ctx.config.DEFAULT_PROVIDER,
-      catalogProvidersOf: (model) => catalogProvidersOf(ctx, model),
-    },
-  );
+  const resolved = await resolveModel({ model: body.model }, resolveDepsOf(ctx));
   if (!modelAllowed(ctx, body.model, resolved)) {
     throw forbidden(`This API key may not use model '${body.model}'`, "model_not_allowed");
   }

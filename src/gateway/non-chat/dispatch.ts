@@ -6,16 +6,11 @@
 import type { InferenceRecord } from "../../db/inference";
 import { ApiError, badRequest, forbidden, serviceUnavailable } from "../../lib/errors";
 import type { UpstreamRequest } from "../../providers/types";
+import { acquireKeySlot, describeFailures, modelAllowed, planModels, settleUnanswered } from "../admission";
 import { type AttemptFailure, AttemptsFailed, dispatchWithFailover } from "../attempts";
-import { breakerAllows } from "../breakers";
-import { catalogProvidersOf } from "../catalog-routes";
-import { describeFailures, modelAllowed } from "../chat-completion";
-import { acquireSlots, keyGateName } from "../concurrency";
 import type { InferenceContext } from "../context";
 import { ensureCredit } from "../credit-check";
-import { parseFailoverMap, planAttempts } from "../failover";
 import type { ResolvedModel } from "../resolve-model";
-import { noUsage, settleLater } from "../settle";
 import { type ModelTraits, modelTraitsFor } from "./catalog-traits";
 
 export type NonChatEndpoint = Extract<InferenceRecord["endpoint"], "embeddings" | "images">;
@@ -71,37 +66,6 @@ async function catalogViewOf(ctx: InferenceContext, resolved: ResolvedModel, req
   }
 }
 
-interface Failed {
-  requestedModel: string;
-  endpoint: NonChatEndpoint;
-  startedAt: number;
-  resolved: ResolvedModel | undefined;
-  httpStatus: number;
-  errorMessage: string;
-  attempts: AttemptFailure[];
-}
-
-function settleFailed(ctx: InferenceContext, failed: Failed): void {
-  settleLater(ctx, {
-    requestedModel: failed.requestedModel,
-    provider: failed.resolved?.providerId ?? null,
-    upstreamModel: failed.resolved?.upstreamModel ?? null,
-    endpoint: failed.endpoint,
-    stream: false,
-    startedAt: failed.startedAt,
-    status: "failed",
-    httpStatus: failed.httpStatus,
-    usage: noUsage,
-    usageEstimated: false,
-    catalog: { modelId: null, prices: undefined },
-    cost: { nanos: 0n, priced: true },
-    firstTokenAt: null,
-    finishReason: null,
-    errorMessage: failed.errorMessage,
-    attempts: failed.attempts,
-  });
-}
-
 /** The attempts that can serve the call, each with its catalog view; a 400 when none can. */
 async function capableAttempts<Parsed>(
   call: NonChatCall<Parsed>,
@@ -129,46 +93,21 @@ export async function runNonChat<Parsed>(
 ): Promise<NonChatAnswer<Parsed>> {
   const startedAt = Date.now();
   await ensureCredit(ctx);
-  const plan = await planAttempts(
-    [call.model, ...call.fallbackModels],
-    call.providerField,
-    parseFailoverMap(ctx.config.FAILOVER_MAP),
-    {
-      env: ctx.env,
-      environment: ctx.config.ENVIRONMENT,
-      defaultProvider: ctx.config.DEFAULT_PROVIDER,
-      catalogProvidersOf: (model) => catalogProvidersOf(ctx, model),
-    },
-    (name) => breakerAllows(ctx.env, name, ctx.defer),
-  );
+  const plan = await planModels(ctx, [call.model, ...call.fallbackModels], call.providerField);
   const allowed = plan.attempts.filter((resolved) => modelAllowed(ctx, call.model, resolved));
   if (allowed.length === 0) throw forbidden(`This API key may not use model '${call.model}'`, "model_not_allowed");
   const capable = await capableAttempts(call, allowed, ctx);
   const attempts = capable.map((entry) => entry.resolved);
 
-  const keySlot = await acquireSlots(
-    ctx.env,
-    [
-      {
-        name: keyGateName(ctx.caller.apiKeyId ?? "anonymous"),
-        limit: ctx.caller.concurrencyLimit,
-        queueLimit: ctx.config.CONCURRENCY_QUEUE_SIZE,
-      },
-    ],
-    {
-      leaseId: `${ctx.requestId}:key`,
-      waitTimeoutMs: ctx.config.CONCURRENCY_QUEUE_TIMEOUT_MS,
-      onGateError: (_gate, error) => ctx.sentry?.captureException(error),
-    },
-  );
-  const failedBase = { requestedModel: call.model, endpoint: call.endpoint, startedAt };
+  const keySlot = await acquireKeySlot(ctx);
+  const failedBase = { requestedModel: call.model, endpoint: call.endpoint, stream: false, startedAt };
   let answered: Awaited<ReturnType<typeof dispatchWithFailover>>;
   try {
     answered = await dispatchWithFailover(ctx, attempts, call.build);
   } catch (error) {
     ctx.defer(keySlot.release());
     if (!(error instanceof AttemptsFailed)) throw error;
-    settleFailed(ctx, {
+    settleUnanswered(ctx, {
       ...failedBase,
       resolved: attempts[0],
       httpStatus: error.clientError.status,
@@ -190,7 +129,7 @@ export async function runNonChat<Parsed>(
   } catch (error) {
     const message = `Provider '${resolved.providerId}' sent an unreadable response`;
     console.error(JSON.stringify({ msg: message, request_id: ctx.requestId, error: String(error) }));
-    settleFailed(ctx, { ...failedBase, resolved, httpStatus: 502, errorMessage: message, attempts: failures });
+    settleUnanswered(ctx, { ...failedBase, resolved, httpStatus: 502, errorMessage: message, attempts: failures });
     throw new ApiError(502, message, "provider_bad_response");
   } finally {
     dispatched.clearTimer();
