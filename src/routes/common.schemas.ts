@@ -45,3 +45,26 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   description,
   content: { "application/json": { schema } },
 });
+
+/** The gateway's own routing fields, accepted by every inference request body. */
+export const routingFields = {
+  models: z
+    .array(z.string().trim().min(1).max(300))
+    .max(10)
+    .optional()
+    .openapi({ description: "Fallback models, tried in order if `model` fails (OpenRouter-style)" }),
+  provider: z
+    .union([
+      z.string().min(1),
+      z.looseObject({
+        order: z.array(z.string().min(1)).max(30).optional(),
+        allow_fallbacks: z.boolean().optional(),
+      }),
+    ])
+    .optional()
+    .openapi({
+      description:
+        "A provider slug to force one, or OpenRouter's `{order: [...], allow_fallbacks}` to choose the order " +
+        "(with `allow_fallbacks: false`, only the listed providers)",
+    }),
+};

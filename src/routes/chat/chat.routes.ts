@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, userKeySecurity } from "../common.schemas";
+import { errorResponses, routingFields, userKeySecurity } from "../common.schemas";
 
 const MessageSchema = z
   .looseObject({
@@ -36,25 +36,7 @@ export const ChatCompletionRequestSchema = z
     seed: z.number().int().nullable().optional(),
     user: z.string().optional(),
     service_tier: z.string().nullable().optional(),
-    models: z
-      .array(z.string().trim().min(1).max(300))
-      .max(10)
-      .optional()
-      .openapi({ description: "Fallback models, tried in order if `model` fails (OpenRouter-style)" }),
-    provider: z
-      .union([
-        z.string().min(1),
-        z.looseObject({
-          order: z.array(z.string().min(1)).max(30).optional(),
-          allow_fallbacks: z.boolean().optional(),
-        }),
-      ])
-      .optional()
-      .openapi({
-        description:
-          "A provider slug to force one, or OpenRouter's `{order: [...], allow_fallbacks}` to choose the order " +
-          "(with `allow_fallbacks: false`, only the listed providers)",
-      }),
+    ...routingFields,
   })
   .openapi("ChatCompletionRequest");
 

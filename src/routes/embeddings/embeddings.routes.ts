@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonContent, userKeySecurity } from "../common.schemas";
+import { errorResponses, jsonContent, routingFields, userKeySecurity } from "../common.schemas";
 
 const tokenIds = z.array(z.number().int().nonnegative()).min(1);
 
@@ -18,21 +18,7 @@ export const EmbeddingsRequestSchema = z
     encoding_format: z.enum(["float", "base64"]).optional(),
     dimensions: z.number().int().positive().max(65536).optional(),
     user: z.string().max(256).optional(),
-    models: z
-      .array(z.string().trim().min(1).max(300))
-      .max(10)
-      .optional()
-      .openapi({ description: "Fallback models, tried in order if `model` fails (OpenRouter-style)" }),
-    provider: z
-      .union([
-        z.string().min(1),
-        z.looseObject({
-          order: z.array(z.string().min(1)).max(30).optional(),
-          allow_fallbacks: z.boolean().optional(),
-        }),
-      ])
-      .optional()
-      .openapi({ description: "A provider slug to force one, or `{order: [...], allow_fallbacks}`" }),
+    ...routingFields,
   })
   .openapi("EmbeddingsRequest");
 

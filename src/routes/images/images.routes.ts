@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonContent, userKeySecurity } from "../common.schemas";
+import { errorResponses, jsonContent, routingFields, userKeySecurity } from "../common.schemas";
 
 /** OpenAI's image generation request. Unknown fields (a vendor's own options) pass through to the provider. */
 export const ImagesRequestSchema = z
@@ -16,21 +16,7 @@ export const ImagesRequestSchema = z
     style: z.enum(["vivid", "natural"]).optional(),
     user: z.string().max(256).optional(),
     stream: z.boolean().optional().openapi({ description: "Not supported: must be absent or false" }),
-    models: z
-      .array(z.string().trim().min(1).max(300))
-      .max(10)
-      .optional()
-      .openapi({ description: "Fallback models, tried in order if `model` fails (OpenRouter-style)" }),
-    provider: z
-      .union([
-        z.string().min(1),
-        z.looseObject({
-          order: z.array(z.string().min(1)).max(30).optional(),
-          allow_fallbacks: z.boolean().optional(),
-        }),
-      ])
-      .optional()
-      .openapi({ description: "A provider slug to force one, or `{order: [...], allow_fallbacks}`" }),
+    ...routingFields,
   })
   .openapi("ImagesRequest");
 
