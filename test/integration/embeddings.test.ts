@@ -1,17 +1,18 @@
 // POST /v1/embeddings with the official `openai` SDK, to OpenAI, Mistral (OpenAI-compatible) and Gemini
 // (translated), against the mock upstream (documented shapes: test/support/mock-non-chat.ts). Billing
 // is checked to the nano-dollar against the request log and the ledger.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { base64ToFloat32 } from "../../src/gateway/non-chat/vectors";
 import { execute, registerAccount, type TestAccount } from "../support/accounts";
-import { eventually } from "../support/eventually";
-import { call, errorOf, origin } from "../support/gateway";
+import { call, errorOf } from "../support/gateway";
+import { logRowOf } from "../support/inference-records";
 import { mockVector, mockWordCount } from "../support/mock-non-chat";
 import type { RecordedRequest } from "../support/mock-upstream";
 import { catalogModel } from "../support/non-chat-catalog";
+import { openAiClient } from "../support/openai-client";
 
 let account: TestAccount;
 let client: OpenAI;
@@ -22,12 +23,7 @@ const geminiModel = "gemini-embedding-001";
 
 beforeAll(async () => {
   account = await registerAccount();
-  client = new OpenAI({
-    apiKey: account.apiKey,
-    baseURL: `${origin}/v1`,
-    fetch: (input: string | URL | Request, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
-    maxRetries: 0,
-  });
+  client = openAiClient(account.apiKey);
   await catalogModel("openai", openaiModel, { prompt: "0.00000002", completion: "0", outputModalities: ["embedding"] });
   await catalogModel("openai", "text-embedding-3-small?case=emb-no-usage", { prompt: "0.00000002", completion: null });
   await catalogModel("mistral", mistralModel, { prompt: "0.0000001", completion: "0" });
@@ -40,14 +36,6 @@ beforeAll(async () => {
     outputModalities: ["text"],
   });
 });
-
-async function logRowOf(requestId: string | null): Promise<Record<string, unknown>> {
-  return eventually(async () => {
-    const [row] = await execute(sql`select * from chat_completion_requests where request_id = ${requestId ?? ""}`);
-    expect(row).toBeDefined();
-    return row as Record<string, unknown>;
-  });
-}
 
 async function sentTo(model: string): Promise<RecordedRequest[]> {
   const requests = (await (await fetch(`${env.TEST_MOCK_UPSTREAM_URL}/__requests`)).json()) as RecordedRequest[];

@@ -1,15 +1,16 @@
 // POST /v1/images/generations with the official `openai` SDK, to OpenAI and xAI (OpenAI-compatible image
 // endpoints), against the mock upstream (documented shapes: test/support/mock-non-chat.ts). Priced per
 // image from the catalog; checked against the request log and the ledger.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { execute, registerAccount, type TestAccount } from "../support/accounts";
-import { eventually } from "../support/eventually";
-import { call, errorOf, origin } from "../support/gateway";
+import { call, errorOf } from "../support/gateway";
+import { logRowOf } from "../support/inference-records";
 import type { RecordedRequest } from "../support/mock-upstream";
 import { catalogModel } from "../support/non-chat-catalog";
+import { openAiClient } from "../support/openai-client";
 
 let account: TestAccount;
 let client: OpenAI;
@@ -19,12 +20,7 @@ const usageOf = (result: OpenAI.ImagesResponse) => (result as unknown as { usage
 
 beforeAll(async () => {
   account = await registerAccount();
-  client = new OpenAI({
-    apiKey: account.apiKey,
-    baseURL: `${origin}/v1`,
-    fetch: (input: string | URL | Request, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
-    maxRetries: 0,
-  });
+  client = openAiClient(account.apiKey);
   await catalogModel("openai", "dall-e-3?case=img", { prompt: null, completion: null, image: "0.04" });
   await catalogModel("xai", "grok-2-image?case=img", {
     prompt: null,
@@ -41,14 +37,6 @@ beforeAll(async () => {
     outputModalities: ["embedding"],
   });
 });
-
-async function logRowOf(requestId: string | null): Promise<Record<string, unknown>> {
-  return eventually(async () => {
-    const [row] = await execute(sql`select * from chat_completion_requests where request_id = ${requestId ?? ""}`);
-    expect(row).toBeDefined();
-    return row as Record<string, unknown>;
-  });
-}
 
 async function sentTo(model: string): Promise<RecordedRequest[]> {
   const requests = (await (await fetch(`${env.TEST_MOCK_UPSTREAM_URL}/__requests`)).json()) as RecordedRequest[];

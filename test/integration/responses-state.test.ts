@@ -1,23 +1,18 @@
 // Responses API conversation state (stored responses, previous_response_id, function-call round trips),
 // GET/DELETE /v1/responses/{id}, request translation as the upstream receives it, and refusals.
-import { env, exports } from "cloudflare:workers";
-import OpenAI from "openai";
+import { env } from "cloudflare:workers";
+import type OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { registerAccount, type TestAccount } from "../support/accounts";
-import { call, errorOf, origin } from "../support/gateway";
+import { call, errorOf } from "../support/gateway";
 import type { RecordedRequest } from "../support/mock-upstream";
+import { openAiClient } from "../support/openai-client";
 
 let account: TestAccount;
 let client: OpenAI;
 let stranger: OpenAI;
 
-const clientFor = (apiKey: string) =>
-  new OpenAI({
-    apiKey,
-    baseURL: `${origin}/v1`,
-    fetch: (input: string | URL | Request, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
-    maxRetries: 0,
-  });
+const clientFor = (apiKey: string) => openAiClient(apiKey);
 
 beforeAll(async () => {
   account = await registerAccount();

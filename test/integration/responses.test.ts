@@ -1,14 +1,15 @@
 // POST /v1/responses with the official `openai` SDK: JSON and the typed event stream, on OpenAI,
 // Anthropic and Gemini (translated through the chat pipeline), logged and billed as chat completions are.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { execute, registerAccount, type TestAccount } from "../support/accounts";
 import { priceModel } from "../support/catalog";
 import { eventually } from "../support/eventually";
-import { call, origin } from "../support/gateway";
+import { call } from "../support/gateway";
 import type { RecordedRequest } from "../support/mock-upstream";
+import { openAiClient } from "../support/openai-client";
 
 // Model ids of this file only (the mock ignores `?case=`): other files price the same fixtures differently.
 const textUpstream = "fixture:openai/chat-completion-text?case=responses";
@@ -19,12 +20,7 @@ let client: OpenAI;
 
 beforeAll(async () => {
   account = await registerAccount();
-  client = new OpenAI({
-    apiKey: account.apiKey,
-    baseURL: `${origin}/v1`,
-    fetch: (input: string | URL | Request, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
-    maxRetries: 0,
-  });
+  client = openAiClient(account.apiKey);
   await priceModel("openai", textUpstream, { prompt: "0.000001", completion: "0.000002" });
   await priceModel("openai", streamUpstream, { prompt: "0.000003", completion: "0.000004" });
 });

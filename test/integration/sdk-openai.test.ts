@@ -1,21 +1,14 @@
-// The official `openai` npm client pointed at the gateway (inside workerd), against recorded payloads.
-import { exports } from "cloudflare:workers";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { registerAccount } from "../support/accounts";
 import { priceModel } from "../support/catalog";
-import { origin } from "../support/gateway";
+import { openAiClient } from "../support/openai-client";
 
 let client: OpenAI;
 
 beforeAll(async () => {
   const account = await registerAccount();
-  client = new OpenAI({
-    apiKey: account.apiKey,
-    baseURL: `${origin}/v1`,
-    fetch: (input: string | URL | Request, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
-    maxRetries: 0,
-  });
+  client = openAiClient(account.apiKey);
   await priceModel("openai", "fixture:openai/chat-stream-text-usage?case=sdk", {
     prompt: "0.000001",
     completion: "0.000002",

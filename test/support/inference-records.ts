@@ -1,5 +1,9 @@
 // A settled request as the pipeline would record it, for tests that settle directly or via the outbox.
+import { sql } from "drizzle-orm";
+import { expect } from "vitest";
 import type { InferenceRecord } from "../../src/db/inference";
+import { execute } from "./accounts";
+import { eventually } from "./eventually";
 
 /** 10 prompt + 5 completion tokens, completed, at the given exact USD cost. */
 export function inferenceRecord(userId: number, requestId: string, cost: string): InferenceRecord {
@@ -28,4 +32,13 @@ export function inferenceRecord(userId: number, requestId: string, cost: string)
     finishReason: "stop",
     errorMessage: null,
   };
+}
+
+/** The request-log row of a request id, once its settlement (which may run after the response) landed. */
+export async function logRowOf(requestId: string | null): Promise<Record<string, unknown>> {
+  return eventually(async () => {
+    const [row] = await execute(sql`select * from chat_completion_requests where request_id = ${requestId ?? ""}`);
+    expect(row).toBeDefined();
+    return row as Record<string, unknown>;
+  });
 }
