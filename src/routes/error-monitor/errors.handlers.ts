@@ -9,6 +9,7 @@ import {
 } from "../../db/error-events";
 import { latestFixAt, listFixes } from "../../db/error-fixes";
 import { readMonitorState } from "../../db/error-monitor-state";
+import type { errorCategories, errorSeverities } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { fixableCategories } from "../../operations/error-classify";
 import { lokiEnabled } from "../../operations/loki";
@@ -33,14 +34,24 @@ async function patternPage(
   return { patterns: rows.map(presentPattern), totals, pagination: pagination(page, totals.patterns, rows.length) };
 }
 
-export const recentErrors: RouteHandler<typeof recentErrorsRoute, AppEnv> = async (c) => {
-  const query = c.req.valid("query");
-  const filter: PatternFilter = {
+/** The optional category/severity/source filters of the listing endpoints, over the last `hours`. */
+function queryFilter(query: {
+  hours: number;
+  category?: (typeof errorCategories)[number];
+  severity?: (typeof errorSeverities)[number];
+  source?: string;
+}): PatternFilter {
+  return {
     since: hoursAgo(query.hours),
     categories: query.category ? [query.category] : undefined,
     severities: query.severity ? [query.severity] : undefined,
     source: query.source,
   };
+}
+
+export const recentErrors: RouteHandler<typeof recentErrorsRoute, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const filter = queryFilter(query);
   const page = await patternPage(c.var.sql(), filter, { ...query, order: "last_seen" });
   return c.json(
     { count: page.patterns.length, hours: query.hours, errors: page.patterns, pagination: page.pagination },
@@ -70,12 +81,7 @@ export const fixableErrors: RouteHandler<typeof fixableErrorsRoute, AppEnv> = as
 
 export const errorPatterns: RouteHandler<typeof errorPatternsRoute, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const filter: PatternFilter = {
-    since: hoursAgo(query.hours),
-    categories: query.category ? [query.category] : undefined,
-    severities: query.severity ? [query.severity] : undefined,
-    source: query.source,
-  };
+  const filter = queryFilter(query);
   const page = await patternPage(c.var.sql(), filter, { ...query, order: "count" });
   return c.json(
     {
