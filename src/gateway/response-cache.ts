@@ -2,10 +2,10 @@
 // normalised (stream flags, cache flags and session_id left out, object keys sorted), so a hit is
 // only ever another request of the same user asking exactly the same thing. A hit returns the
 // stored bytes unchanged, is logged with cost 0 and the cost it saved, and is never billed.
-import { settleInference } from "../db/inference";
 import { sha256Hex } from "../lib/crypto";
 import type { ChatRequest } from "../providers/openai-types";
 import type { Answer, InferenceContext } from "./context";
+import { noUsage, settleLater } from "./settle";
 
 const ignoredFields = new Set(["stream", "stream_options", "cache", "session_id", "user"]);
 
@@ -89,35 +89,29 @@ export function responseCache(
     async lookup() {
       const stored = await cache.match(key);
       if (!stored) return undefined;
-      const userId = ctx.caller.userId;
-      ctx.defer(
-        settleInference(ctx.sql(), {
-          requestId: ctx.requestId,
-          userId,
-          apiKeyId: ctx.caller.apiKeyId,
-          requestedModel: request.model,
-          provider: stored.headers.get(header.provider),
-          upstreamModel: stored.headers.get(header.upstreamModel),
-          modelId: null,
-          endpoint: "chat.completions",
-          stream: request.stream === true,
-          status: "completed",
-          httpStatus: 200,
+      // Logged like any request (durably, through the outbox when Postgres is down), at cost 0.
+      settleLater(ctx, {
+        requestedModel: request.model,
+        provider: stored.headers.get(header.provider),
+        upstreamModel: stored.headers.get(header.upstreamModel),
+        endpoint: "chat.completions",
+        stream: request.stream === true,
+        status: "completed",
+        httpStatus: 200,
+        usage: {
+          ...noUsage,
           promptTokens: Number(stored.headers.get(header.promptTokens) ?? 0),
           completionTokens: Number(stored.headers.get(header.completionTokens) ?? 0),
-          cachedTokens: 0,
-          cacheWriteTokens: 0,
-          reasoningTokens: 0,
-          usageEstimated: false,
-          priced: true,
-          cost: "0",
-          latencyMs: 0,
-          timeToFirstTokenMs: null,
-          finishReason: null,
-          errorMessage: null,
-          cacheHit: { savedCost: stored.headers.get(header.cost) ?? "0" },
-        }),
-      );
+        },
+        usageEstimated: false,
+        catalog: { modelId: null, prices: undefined },
+        cost: { nanos: 0n, priced: true },
+        startedAt: Date.now(),
+        firstTokenAt: null,
+        finishReason: null,
+        errorMessage: null,
+        cacheHit: { savedCost: stored.headers.get(header.cost) ?? "0" },
+      });
       return hitResponse(stored);
     },
     async onAnswered(completed) {

@@ -69,6 +69,8 @@ export interface Outcome {
   errorMessage: string | null;
   /** Failed attempts before this outcome (failover). */
   attempts?: { provider: string; model: string; status: number; reason: string }[];
+  /** Served from the response cache: no tokens were spent upstream; the original's cost was saved. */
+  cacheHit?: InferenceRecord["cacheHit"];
 }
 
 export const noUsage: TokenUsage = {
@@ -83,7 +85,9 @@ export function settleLater(ctx: InferenceContext, outcome: Outcome): void {
   const tokens = outcome.usage.promptTokens + outcome.usage.completionTokens;
   // Token rate limits count what was actually used, once it is known.
   const keyId = ctx.caller.apiKeyId;
-  if (tokens > 0 && keyId !== null) ctx.defer(recordTokenUsage(ctx.config, keyId, tokens, ctx.sentry));
+  if (tokens > 0 && keyId !== null && !outcome.cacheHit) {
+    ctx.defer(recordTokenUsage(ctx.config, keyId, tokens, ctx.sentry));
+  }
   if (!outcome.cost.priced && outcome.status === "completed") {
     console.warn(
       JSON.stringify({
@@ -123,6 +127,7 @@ export function settleLater(ctx: InferenceContext, outcome: Outcome): void {
       finishReason: outcome.finishReason,
       errorMessage: outcome.errorMessage,
       attempts: outcome.attempts ?? [],
+      cacheHit: outcome.cacheHit,
       needsPricing: outcome.catalog.lookupFailed === true && outcome.status === "completed",
     },
   );
